@@ -1,0 +1,121 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"iam-layout/layout"
+)
+
+// AccountArgs are the inputs of an Account: plain values, because they decide
+// which resources exist.
+type AccountArgs struct {
+	Account *layout.Account
+	// Trust holds each role's trust policy document by role key.
+	Trust    map[string]string
+	Settings ProviderSettings
+}
+
+// Account is one child account: the provider that reaches it and the roles
+// laid out in it.
+type Account struct {
+	pulumi.ResourceState
+
+	Provider *aws.Provider
+	// Roles holds the roles by role name.
+	Roles map[string]*iam.Role
+	// RoleArns maps role name to ARN.
+	RoleArns pulumi.StringMapOutput `pulumi:"roleArns"`
+}
+
+// NewAccount creates, inside one child account and through one provider of
+// its own, every role placed there with its trust policy, managed policy
+// attachments and inline policies.
+func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pulumi.ResourceOption) (*Account, error) {
+	if args == nil || args.Account == nil {
+		return nil, errors.New("creating account component: args with an Account are required")
+	}
+	a := args.Account
+	comp := &Account{Roles: make(map[string]*iam.Role, len(a.Roles))}
+	if err := ctx.RegisterComponentResource(AccountType, name, comp, opts...); err != nil {
+		return nil, fmt.Errorf("registering account %s: %w", a.Name, err)
+	}
+	parent := pulumi.Parent(comp)
+	provider, err := aws.NewProvider(ctx, a.Name, args.Settings.providerArgs(a.AccessRoleARN, a.Region), parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating provider for account %s: %w", a.Name, err)
+	}
+	comp.Provider = provider
+	inAccount := pulumi.Provider(provider)
+
+	arns := make(pulumi.StringMap, len(a.Roles))
+	for _, r := range a.Roles {
+		trust, ok := args.Trust[r.Key()]
+		if !ok {
+			return nil, fmt.Errorf("creating IAM role (%s): no trust policy was built for it", r.Key())
+		}
+		role, err := newRole(ctx, r, trust, parent, inAccount)
+		if err != nil {
+			return nil, err
+		}
+		comp.Roles[r.Name] = role
+		arns[r.Name] = role.Arn
+	}
+	comp.RoleArns = arns.ToStringMapOutput()
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{"roleArns": comp.RoleArns}); err != nil {
+		return nil, fmt.Errorf("registering outputs of account %s: %w", a.Name, err)
+	}
+	return comp, nil
+}
+
+func newRole(ctx *pulumi.Context, r *layout.Role, trust string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	args := &iam.RoleArgs{
+		// Names are given, not generated: the ARNs must be known before
+		// deployment for profiles and for other stacks.
+		Name:               pulumi.String(r.Name),
+		Path:               pulumi.String(r.Path),
+		AssumeRolePolicy:   pulumi.String(trust),
+		MaxSessionDuration: pulumi.Int(r.MaxSessionDuration),
+	}
+	if r.Description != "" {
+		args.Description = pulumi.String(r.Description)
+	}
+	if r.PermissionsBoundary != "" {
+		args.PermissionsBoundary = pulumi.String(r.PermissionsBoundary)
+	}
+	if len(r.Tags) > 0 {
+		args.Tags = pulumi.ToStringMap(r.Tags)
+	}
+	role, err := iam.NewRole(ctx, r.Key(), args, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating IAM role (%s): %w", r.Key(), err)
+	}
+	// No DeletedWith here: IAM refuses to delete a role that still has
+	// policies, so the engine must detach them first, as it does for
+	// ordinary dependents.
+	children := opts
+	for _, arn := range r.ManagedPolicyARNs {
+		_, err := iam.NewRolePolicyAttachment(ctx, r.Key()+"/"+policyKey(arn), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(arn),
+		}, children...)
+		if err != nil {
+			return nil, fmt.Errorf("attaching %s to IAM role (%s): %w", arn, r.Key(), err)
+		}
+	}
+	for _, p := range r.InlinePolicies {
+		_, err := iam.NewRolePolicy(ctx, r.Key()+"/"+p.Name, &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Name:   pulumi.String(p.Name),
+			Policy: pulumi.String(p.Document),
+		}, children...)
+		if err != nil {
+			return nil, fmt.Errorf("creating inline policy %s of IAM role (%s): %w", p.Name, r.Key(), err)
+		}
+	}
+	return role, nil
+}

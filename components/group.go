@@ -1,0 +1,94 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"iam-layout/layout"
+	"iam-layout/policies"
+)
+
+// GroupArgs are the inputs of a Group.
+type GroupArgs struct {
+	Group *layout.Group
+	// Policies are the managed policies holding the group's assume-role
+	// grants, already built and size-checked.
+	Policies []policies.GroupPolicy
+}
+
+// Group is an IAM group of the management account with the managed policies
+// that let its members assume exactly their roles.
+type Group struct {
+	pulumi.ResourceState
+
+	Group *iam.Group
+	// Arn is the group's ARN.
+	Arn pulumi.StringOutput `pulumi:"arn"`
+	// PolicyArns are the ARNs of the generated assume-role policies.
+	PolicyArns pulumi.StringArrayOutput `pulumi:"policyArns"`
+}
+
+// NewGroup creates the group, its assume-role policies and their attachments,
+// and attaches the group's declared managed policies. It uses the stack's
+// default provider: groups live in the management account.
+func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.ResourceOption) (*Group, error) {
+	if args == nil || args.Group == nil {
+		return nil, errors.New("creating group component: args with a Group are required")
+	}
+	g := args.Group
+	comp := &Group{}
+	if err := ctx.RegisterComponentResource(GroupType, name, comp, opts...); err != nil {
+		return nil, fmt.Errorf("registering group %s: %w", g.Name, err)
+	}
+	parent := pulumi.Parent(comp)
+	group, err := iam.NewGroup(ctx, g.Name, &iam.GroupArgs{
+		Name: pulumi.String(g.Name),
+		Path: pulumi.String(g.Path),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating IAM group (%s): %w", g.Name, err)
+	}
+	comp.Group = group
+	comp.Arn = group.Arn
+
+	policyArns := make(pulumi.StringArray, 0, len(args.Policies))
+	for _, p := range args.Policies {
+		pol, err := iam.NewPolicy(ctx, p.Name, &iam.PolicyArgs{
+			Name:        pulumi.String(p.Name),
+			Path:        pulumi.String(p.Path),
+			Description: pulumi.String(fmt.Sprintf("Lets members of %s assume their roles (managed by iam-layout)", g.Name)),
+			Policy:      pulumi.String(p.Document),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("creating IAM policy (%s): %w", p.Name, err)
+		}
+		policyArns = append(policyArns, pol.Arn)
+		if err := attach(ctx, g.Name+"/"+p.Name, group, pol.Arn, parent); err != nil {
+			return nil, err
+		}
+	}
+	for _, arn := range g.ManagedPolicyARNs {
+		if err := attach(ctx, g.Name+"/"+policyKey(arn), group, pulumi.String(arn), parent); err != nil {
+			return nil, err
+		}
+	}
+	comp.PolicyArns = policyArns.ToStringArrayOutput()
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{"arn": comp.Arn, "policyArns": comp.PolicyArns}); err != nil {
+		return nil, fmt.Errorf("registering outputs of group %s: %w", g.Name, err)
+	}
+	return comp, nil
+}
+
+func attach(ctx *pulumi.Context, name string, group *iam.Group, policyArn pulumi.StringInput, opts ...pulumi.ResourceOption) error {
+	_, err := iam.NewGroupPolicyAttachment(ctx, name, &iam.GroupPolicyAttachmentArgs{
+		Group:     group.Name,
+		PolicyArn: policyArn,
+	}, opts...)
+	if err != nil {
+		return fmt.Errorf("attaching policy to IAM group (%s): %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,310 @@
+package layout
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// decoder walks the JSON form of the stack configuration (Pulumi hands
+// structured config to programs as JSON) and records a Problem for each value
+// of the wrong type, each unknown key and each duplicate key, instead of
+// stopping at the first as encoding/json would.
+type decoder struct {
+	problems *Problems
+}
+
+type jsonKind int
+
+const (
+	kindNull jsonKind = iota
+	kindObject
+	kindArray
+	kindString
+	kindNumber
+	kindBool
+	kindInvalid
+)
+
+func (k jsonKind) String() string {
+	return [...]string{"null", "an object", "a list", "a string", "a number", "a boolean", "invalid JSON"}[k]
+}
+
+func kindOf(raw json.RawMessage) jsonKind {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 {
+		return kindNull
+	}
+	switch c := b[0]; {
+	case c == '{':
+		return kindObject
+	case c == '[':
+		return kindArray
+	case c == '"':
+		return kindString
+	case c == 't' || c == 'f':
+		return kindBool
+	case c == 'n':
+		return kindNull
+	case c == '-' || (c >= '0' && c <= '9'):
+		return kindNumber
+	}
+	return kindInvalid
+}
+
+// present reports whether a field was given a non-null value.
+func present(raw json.RawMessage) bool { return kindOf(raw) != kindNull }
+
+// entry is one key of a JSON object, kept in document order.
+type entry struct {
+	key string
+	raw json.RawMessage
+}
+
+// entries returns an object's keys in document order, reporting duplicates
+// (which encoding/json would silently collapse to the last one).
+func (d *decoder) entries(path string, raw json.RawMessage) ([]entry, bool) {
+	if k := kindOf(raw); k != kindObject {
+		d.problems.Addf(path, "must be an object, got %s", k)
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil {
+		d.problems.Addf(path, "is not valid JSON: %v", err)
+		return nil, false
+	}
+	var out []entry
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			d.problems.Addf(path, "is not valid JSON: %v", err)
+			return nil, false
+		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			d.problems.Addf(joinPath(path, key), "is not valid JSON: %v", err)
+			return nil, false
+		}
+		if seen[key] {
+			d.problems.Addf(joinPath(path, key), "is given more than once")
+			continue
+		}
+		seen[key] = true
+		out = append(out, entry{key: key, raw: value})
+	}
+	return out, true
+}
+
+// fields reads an object whose keys are fixed, reporting unknown keys (they are
+// usually typos, and a silently ignored typo in an IAM layout can mean a
+// missing MFA condition).
+func (d *decoder) fields(path string, raw json.RawMessage, known ...string) map[string]json.RawMessage {
+	if !present(raw) {
+		return map[string]json.RawMessage{}
+	}
+	es, ok := d.entries(path, raw)
+	if !ok {
+		return map[string]json.RawMessage{}
+	}
+	out := make(map[string]json.RawMessage, len(es))
+	for _, e := range es {
+		if !contains(known, e.key) {
+			d.problems.Addf(joinPath(path, e.key), "unknown key%s", suggest(e.key, known))
+			continue
+		}
+		out[e.key] = e.raw
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// suggest names the known key closest to a misspelt one, when one is close.
+func suggest(key string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(k)); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	sorted := append([]string(nil), known...)
+	sort.Strings(sorted)
+	return fmt.Sprintf(" (known keys: %s)", strings.Join(sorted, ", "))
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func (d *decoder) str(path string, raw json.RawMessage) string {
+	if !present(raw) {
+		return ""
+	}
+	var s string
+	if kindOf(raw) != kindString || json.Unmarshal(raw, &s) != nil {
+		d.problems.Addf(path, "must be a string, got %s", kindOf(raw))
+		return ""
+	}
+	return s
+}
+
+// accountID reads a 12-digit account ID. YAML turns an unquoted 012345678901
+// into a number and drops the leading zero, so numbers are refused outright
+// rather than padded back: the padding would hide a real typo.
+func (d *decoder) accountID(path string, raw json.RawMessage) string {
+	if !present(raw) {
+		return ""
+	}
+	if kindOf(raw) == kindNumber {
+		d.problems.Addf(path, "must be a quoted string of 12 digits, got the number %s (YAML numbers lose leading zeros: write \"%s\" in quotes)", bytes.TrimSpace(raw), bytes.TrimSpace(raw))
+		return ""
+	}
+	id := d.str(path, raw)
+	if id != "" && !isAccountID(id) {
+		d.problems.Addf(path, "must be exactly 12 digits, got %q", clip(id))
+	}
+	return id
+}
+
+// integer accepts a JSON number or a string of digits: `pulumi config set`
+// stores scalars as strings.
+func (d *decoder) integer(path string, raw json.RawMessage) (int, bool) {
+	if !present(raw) {
+		return 0, false
+	}
+	text := string(bytes.TrimSpace(raw))
+	if kindOf(raw) == kindString {
+		_ = json.Unmarshal(raw, &text)
+	} else if kindOf(raw) != kindNumber {
+		d.problems.Addf(path, "must be a whole number, got %s", kindOf(raw))
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil {
+		d.problems.Addf(path, "must be a whole number, got %q", clip(text))
+		return 0, false
+	}
+	return n, true
+}
+
+// boolean accepts true/false or the strings "true"/"false".
+func (d *decoder) boolean(path string, raw json.RawMessage) (bool, bool) {
+	if !present(raw) {
+		return false, false
+	}
+	var text string
+	switch kindOf(raw) {
+	case kindBool:
+		text = string(bytes.TrimSpace(raw))
+	case kindString:
+		_ = json.Unmarshal(raw, &text)
+	default:
+		d.problems.Addf(path, "must be true or false, got %s", kindOf(raw))
+		return false, false
+	}
+	b, err := strconv.ParseBool(text)
+	if err != nil {
+		d.problems.Addf(path, "must be true or false, got %q", clip(text))
+		return false, false
+	}
+	return b, true
+}
+
+// strings reads a list of strings, reporting each element of the wrong type
+// and each exact duplicate.
+func (d *decoder) strings(path string, raw json.RawMessage) []string {
+	if !present(raw) {
+		return nil
+	}
+	var items []json.RawMessage
+	if kindOf(raw) != kindArray || json.Unmarshal(raw, &items) != nil {
+		d.problems.Addf(path, "must be a list of strings, got %s", kindOf(raw))
+		return nil
+	}
+	out := make([]string, 0, len(items))
+	seen := map[string]bool{}
+	for i, item := range items {
+		s := d.str(indexPath(path, i), item)
+		if s == "" {
+			if kindOf(item) == kindString {
+				d.problems.Addf(indexPath(path, i), "must not be empty")
+			}
+			continue
+		}
+		if seen[s] {
+			d.problems.Addf(indexPath(path, i), "%q is listed more than once", clip(s))
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// stringMap reads an object of string values, such as tags.
+func (d *decoder) stringMap(path string, raw json.RawMessage) map[string]string {
+	if !present(raw) {
+		return nil
+	}
+	es, ok := d.entries(path, raw)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]string, len(es))
+	for _, e := range es {
+		p := joinPath(path, e.key)
+		switch kindOf(e.raw) {
+		case kindString:
+			out[e.key] = d.str(p, e.raw)
+		case kindNumber, kindBool:
+			// Tag values like `cost-centre: 42` are meant as text.
+			out[e.key] = string(bytes.TrimSpace(e.raw))
+		default:
+			d.problems.Addf(p, "must be a string, got %s", kindOf(e.raw))
+		}
+	}
+	return out
+}
+
+// clip shortens a hostile or mistaken value before it is echoed in an error.
+func clip(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + fmt.Sprintf("... (%d bytes)", len(s))
+}

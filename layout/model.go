@@ -1,0 +1,159 @@
+package layout
+
+import "fmt"
+
+// Defaults and IAM limits (see shared IAM-FACTS.md). Values a stack may change
+// are defaults; the rest are AWS's hard rules.
+const (
+	DefaultPartition      = "aws"
+	DefaultAccessRoleName = "OrganizationAccountAccessRole"
+	// DefaultMFAMaxAgeSeconds bounds how old the MFA sign-in behind a
+	// destructive action may be: one hour, so a laptop left signed in all day
+	// cannot shut down production.
+	DefaultMFAMaxAgeSeconds = 3600
+	// DefaultMaxSessionDuration is a working day for ordinary roles; the IAM
+	// default of one hour makes console users re-switch all day (seed 000).
+	DefaultMaxSessionDuration = 28800
+	// DefaultDestructiveMaxSessionDuration is the shortest session IAM allows.
+	DefaultDestructiveMaxSessionDuration = 3600
+
+	MinSessionDuration = 3600
+	MaxSessionDuration = 43200
+	MinMFAMaxAge       = 60
+	MaxMFAMaxAge       = 129600
+
+	MaxManagedPoliciesPerRole  = 10
+	MaxManagedPoliciesPerGroup = 10
+	MaxGroupsPerUser           = 10
+	MaxTagsPerRole             = 50
+
+	// DestructiveTagKey marks destructive-operation roles so that SCPs,
+	// reviews and the console colouring can find them.
+	DestructiveTagKey = "iam-layout:destructive"
+)
+
+// Layout is a validated organization: every reference resolved, every ARN
+// known. Slices are sorted by stable keys so everything derived from a Layout
+// is deterministic.
+type Layout struct {
+	Partition        string
+	MasterAccountID  string
+	MFAMaxAgeSeconds int
+	Accounts         []*Account
+	Roles            []*Role
+	Groups           []*Group
+	Users            []*User
+}
+
+// Account is a child account and the roles placed in it.
+type Account struct {
+	Name        string
+	ID          string
+	Environment string
+	Region      string
+	// AccessRoleARN is the role the program assumes to create roles here.
+	AccessRoleARN string
+	Roles         []*Role
+}
+
+// Role is one role definition placed in one account.
+type Role struct {
+	Account             *Account
+	Name                string
+	Path                string
+	Description         string
+	ManagedPolicyARNs   []string
+	InlinePolicies      []InlinePolicy
+	MaxSessionDuration  int
+	PermissionsBoundary string
+	Tags                map[string]string
+	RequireMFA          bool
+	Destructive         bool
+	ARN                 string
+	// Groups are the groups allowed to assume this role.
+	Groups []*Group
+}
+
+// Key identifies a role placement: "account/RoleName". IAM names cannot hold
+// a slash, so keys never collide.
+func (r *Role) Key() string { return r.Account.Name + "/" + r.Name }
+
+// InlinePolicy is a role's inline policy, its document already validated and
+// in canonical compact JSON.
+type InlinePolicy struct {
+	Name     string
+	Document string
+}
+
+// Group is an IAM group of the management account.
+type Group struct {
+	Name              string
+	Path              string
+	ARN               string
+	Roles             []*Role
+	ManagedPolicyARNs []string
+	Members           []*User
+}
+
+// User is a person of the management account.
+type User struct {
+	Name      string
+	Path      string
+	Create    bool
+	MFADevice string
+	ARN       string
+	MFASerial string
+	Groups    []*Group
+}
+
+// RoleARN is the ARN AWS gives a role: it follows from the account, path and
+// name alone, which is why profiles can be rendered without deploying.
+func RoleARN(partition, accountID, path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, accountID, path, name)
+}
+
+// GroupARN is the ARN AWS gives a group.
+func GroupARN(partition, accountID, path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:group%s%s", partition, accountID, path, name)
+}
+
+// UserARN is the ARN AWS gives a user.
+func UserARN(partition, accountID, path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:user%s%s", partition, accountID, path, name)
+}
+
+// PolicyARN is the ARN AWS gives a customer managed policy.
+func PolicyARN(partition, accountID, path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partition, accountID, path, name)
+}
+
+// MFASerial is the ARN of a virtual MFA device.
+func MFASerial(partition, accountID, device string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:mfa/%s", partition, accountID, device)
+}
+
+// RootARN is the principal that trusts a whole account: any of its principals
+// whose own policies allow the action, not the root user alone.
+func RootARN(partition, accountID string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:root", partition, accountID)
+}
+
+// Account returns the account of that name, or nil.
+func (l *Layout) Account(name string) *Account {
+	for _, a := range l.Accounts {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// Role returns the role placement with key "account/RoleName", or nil.
+func (l *Layout) Role(key string) *Role {
+	for _, r := range l.Roles {
+		if r.Key() == key {
+			return r
+		}
+	}
+	return nil
+}

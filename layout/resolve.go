@@ -1,0 +1,360 @@
+package layout
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+)
+
+// Load parses the JSON form of the `organization` config value and resolves
+// it. Parse and validation problems are reported together, so one run shows
+// everything wrong with a stack.
+func Load(raw []byte) (*Layout, error) {
+	var problems Problems
+	spec := parseSpec(&decoder{problems: &problems}, json.RawMessage(raw))
+	l := resolve(spec, &problems)
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Resolve validates a Spec built in Go (tests, generators) and resolves it.
+func Resolve(spec *Spec) (*Layout, error) {
+	var problems Problems
+	l := resolve(spec, &problems)
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func resolve(s *Spec, ps *Problems) *Layout {
+	l := &Layout{
+		Partition:        orDefault(s.Partition, DefaultPartition),
+		MasterAccountID:  s.MasterAccountID,
+		MFAMaxAgeSeconds: orDefaultInt(s.MFAMaxAgeSeconds, DefaultMFAMaxAgeSeconds),
+	}
+	if !contains(partitions, l.Partition) {
+		ps.Addf(keyPartition, "%q is not one of %s", clip(l.Partition), strings.Join(partitions, ", "))
+	}
+	if s.MasterAccountID == "" {
+		ps.Addf(keyMasterAccountID, "is required: the 12-digit ID of the management account that holds the people")
+	}
+	accessRole := orDefault(s.AccessRoleName, DefaultAccessRoleName)
+	checkIAMName(ps, keyAccessRoleName, "role name", accessRole, 64)
+	if l.MFAMaxAgeSeconds < MinMFAMaxAge || l.MFAMaxAgeSeconds > MaxMFAMaxAge {
+		ps.Addf(keyMFAMaxAgeSeconds, "%d is outside %d-%d seconds", l.MFAMaxAgeSeconds, MinMFAMaxAge, MaxMFAMaxAge)
+	}
+	defaultSession := orDefaultInt(s.MaxSessionDuration, DefaultMaxSessionDuration)
+	checkSession(ps, keyMaxSessionDuration, defaultSession)
+	destructiveSession := orDefaultInt(s.DestructiveMaxSessionDuration, DefaultDestructiveMaxSessionDuration)
+	checkSession(ps, keyDestructiveMaxSessionDuration, destructiveSession)
+
+	accounts := resolveAccounts(s, l, accessRole, ps)
+	resolveRoles(s, l, accounts, defaultSession, destructiveSession, ps)
+	groups := resolveGroups(s, l, ps)
+	resolveUsers(s, l, groups, ps)
+	return l
+}
+
+func resolveAccounts(s *Spec, l *Layout, accessRole string, ps *Problems) map[string]*Account {
+	if len(s.Accounts) == 0 {
+		ps.Addf(keyAccounts, "at least one child account is required")
+	}
+	byName := map[string]*Account{}
+	ownerOfID := map[string]string{}
+	for _, name := range sortedKeys(s.Accounts) {
+		spec := s.Accounts[name]
+		path := joinPath(keyAccounts, name)
+		checkKeyName(ps, path, "account name", name)
+		switch {
+		case spec.ID == "":
+			if !hasProblemAt(*ps, joinPath(path, keyID)) {
+				ps.Addf(joinPath(path, keyID), "is required")
+			}
+		case spec.ID == s.MasterAccountID:
+			ps.Addf(joinPath(path, keyID), "%s is the management account; roles there are not laid out by this program", spec.ID)
+		case ownerOfID[spec.ID] != "":
+			ps.Addf(joinPath(path, keyID), "%s is already the ID of account %q", spec.ID, ownerOfID[spec.ID])
+		default:
+			ownerOfID[spec.ID] = name
+		}
+		if spec.Environment != "" {
+			checkKeyName(ps, joinPath(path, keyEnvironment), "environment", spec.Environment)
+		}
+		if spec.Region != "" && !regionRE.MatchString(spec.Region) {
+			ps.Addf(joinPath(path, keyRegion), "%q is not an AWS region name like eu-west-1", clip(spec.Region))
+		}
+		role := orDefault(spec.AccessRoleName, accessRole)
+		if spec.AccessRoleName != "" {
+			checkIAMName(ps, joinPath(path, keyAccessRoleName), "role name", spec.AccessRoleName, 64)
+		}
+		a := &Account{
+			Name:          name,
+			ID:            spec.ID,
+			Environment:   spec.Environment,
+			Region:        spec.Region,
+			AccessRoleARN: RoleARN(l.Partition, spec.ID, "/", role),
+		}
+		byName[name] = a
+		l.Accounts = append(l.Accounts, a)
+	}
+	return byName
+}
+
+func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSession, destructiveSession int, ps *Problems) {
+	// IAM names are unique per account without regard to case.
+	seenInAccount := map[string]string{}
+	for _, name := range sortedKeys(s.Roles) {
+		spec := s.Roles[name]
+		path := joinPath(keyRoles, name)
+		checkIAMName(ps, path, "role name", name, 64)
+		rolePath := orDefault(spec.Path, "/")
+		checkIAMPath(ps, joinPath(path, keyPath), rolePath)
+		if len(spec.Description) > maxDescription || !descriptionRE.MatchString(spec.Description) {
+			ps.Addf(joinPath(path, keyDescription), "must be at most %d printable Latin-1 characters", maxDescription)
+		}
+		if len(spec.ManagedPolicyARNs) > MaxManagedPoliciesPerRole {
+			ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies, IAM attaches at most %d to a role", len(spec.ManagedPolicyARNs), MaxManagedPoliciesPerRole)
+		}
+		for i, arn := range spec.ManagedPolicyARNs {
+			checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
+		}
+		if spec.PermissionsBoundary != "" {
+			checkPolicyARN(ps, joinPath(path, keyPermissionsBoundary), spec.PermissionsBoundary, l.Partition)
+		}
+		checkTags(ps, joinPath(path, keyTags), spec.Tags)
+		requireMFA := spec.Destructive
+		if spec.RequireMFA != nil {
+			if spec.Destructive && !*spec.RequireMFA {
+				ps.Addf(joinPath(path, keyRequireMFA), "cannot be false on a destructive role: destructive roles always require MFA")
+			}
+			requireMFA = requireMFA || *spec.RequireMFA
+		}
+		session := defaultSession
+		if spec.Destructive {
+			session = destructiveSession
+		}
+		if spec.MaxSessionDuration != 0 {
+			session = spec.MaxSessionDuration
+			checkSession(ps, joinPath(path, keyMaxSessionDuration), session)
+		}
+		inline := resolveInlinePolicies(ps, joinPath(path, keyInlinePolicies), spec.InlinePolicies)
+		tags := map[string]string{}
+		for k, v := range spec.Tags {
+			tags[k] = v
+		}
+		if spec.Destructive {
+			tags[DestructiveTagKey] = "true"
+		}
+		if len(spec.Accounts) == 0 {
+			ps.Addf(joinPath(path, keyAccounts), "must name at least one account to place the role in")
+		}
+		placements := append([]string(nil), spec.Accounts...)
+		sort.Strings(placements)
+		for _, accountName := range placements {
+			a := accounts[accountName]
+			if a == nil {
+				ps.Addf(joinPath(path, keyAccounts), "unknown account %q%s", clip(accountName), suggest(accountName, sortedKeys(s.Accounts)))
+				continue
+			}
+			folded := accountName + "/" + strings.ToLower(name)
+			if other := seenInAccount[folded]; other != "" {
+				ps.Addf(path, "role names are case-insensitive in IAM: %q and %q collide in account %q", other, name, accountName)
+				continue
+			}
+			seenInAccount[folded] = name
+			r := &Role{
+				Account:             a,
+				Name:                name,
+				Path:                rolePath,
+				Description:         spec.Description,
+				ManagedPolicyARNs:   sortedCopy(spec.ManagedPolicyARNs),
+				InlinePolicies:      inline,
+				MaxSessionDuration:  session,
+				PermissionsBoundary: spec.PermissionsBoundary,
+				Tags:                tags,
+				RequireMFA:          requireMFA,
+				Destructive:         spec.Destructive,
+				ARN:                 RoleARN(l.Partition, a.ID, rolePath, name),
+			}
+			a.Roles = append(a.Roles, r)
+		}
+	}
+	// Roles in account order, then name order: the order of l.Accounts.
+	for _, a := range l.Accounts {
+		sort.Slice(a.Roles, func(i, j int) bool { return a.Roles[i].Name < a.Roles[j].Name })
+		l.Roles = append(l.Roles, a.Roles...)
+	}
+}
+
+func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
+	rolesByName := map[string][]*Role{}
+	rolesByKey := map[string]*Role{}
+	for _, r := range l.Roles {
+		rolesByName[r.Name] = append(rolesByName[r.Name], r)
+		rolesByKey[r.Key()] = r
+	}
+	byName := map[string]*Group{}
+	folded := map[string]string{}
+	for _, name := range sortedKeys(s.Groups) {
+		spec := s.Groups[name]
+		path := joinPath(keyGroups, name)
+		checkIAMName(ps, path, "group name", name, 128)
+		if other := folded[strings.ToLower(name)]; other != "" {
+			ps.Addf(path, "group names are case-insensitive in IAM: %q and %q collide", other, name)
+		}
+		folded[strings.ToLower(name)] = name
+		groupPath := orDefault(spec.Path, "/")
+		checkIAMPath(ps, joinPath(path, keyPath), groupPath)
+		// One slot at least goes to the generated assume-role policy.
+		if len(spec.ManagedPolicyARNs) > MaxManagedPoliciesPerGroup-1 {
+			ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies; IAM attaches at most %d to a group and one is needed for the assume-role grants", len(spec.ManagedPolicyARNs), MaxManagedPoliciesPerGroup)
+		}
+		for i, arn := range spec.ManagedPolicyARNs {
+			checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
+		}
+		g := &Group{
+			Name:              name,
+			Path:              groupPath,
+			ARN:               GroupARN(l.Partition, l.MasterAccountID, groupPath, name),
+			ManagedPolicyARNs: sortedCopy(spec.ManagedPolicyARNs),
+		}
+		granted := map[*Role]bool{}
+		rolesPath := joinPath(path, keyRoles)
+		if len(spec.Roles) == 0 {
+			ps.Addf(rolesPath, "the group has nothing to assume: list at least one role (an empty grant is a MalformedPolicyDocument in IAM)")
+		}
+		for i, ref := range spec.Roles {
+			for _, r := range resolveRoleRef(ps, indexPath(rolesPath, i), ref, s, rolesByName, rolesByKey) {
+				granted[r] = true
+			}
+		}
+		for r := range granted {
+			g.Roles = append(g.Roles, r)
+		}
+		sort.Slice(g.Roles, func(i, j int) bool { return g.Roles[i].Key() < g.Roles[j].Key() })
+		for _, r := range g.Roles {
+			r.Groups = append(r.Groups, g)
+		}
+		byName[name] = g
+		l.Groups = append(l.Groups, g)
+	}
+	return byName
+}
+
+// resolveRoleRef turns "RoleName" or "account/RoleName" into role placements.
+func resolveRoleRef(ps *Problems, path, ref string, s *Spec, byName map[string][]*Role, byKey map[string]*Role) []*Role {
+	accountName, roleName, scoped := strings.Cut(ref, "/")
+	if !scoped {
+		roleName, accountName = accountName, ""
+	}
+	if _, ok := s.Roles[roleName]; !ok {
+		ps.Addf(path, "unknown role %q%s", clip(roleName), suggest(roleName, sortedKeys(s.Roles)))
+		return nil
+	}
+	if !scoped {
+		return byName[roleName]
+	}
+	if _, ok := s.Accounts[accountName]; !ok {
+		ps.Addf(path, "unknown account %q in %q%s", clip(accountName), clip(ref), suggest(accountName, sortedKeys(s.Accounts)))
+		return nil
+	}
+	r := byKey[ref]
+	if r == nil {
+		ps.Addf(path, "role %q is not placed in account %q (see roles.%s.accounts)", roleName, accountName, roleName)
+		return nil
+	}
+	return []*Role{r}
+}
+
+func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
+	folded := map[string]string{}
+	for _, name := range sortedKeys(s.Users) {
+		spec := s.Users[name]
+		path := joinPath(keyUsers, name)
+		checkIAMName(ps, path, "user name", name, 64)
+		if other := folded[strings.ToLower(name)]; other != "" {
+			ps.Addf(path, "user names are case-insensitive in IAM: %q and %q collide", other, name)
+		}
+		folded[strings.ToLower(name)] = name
+		userPath := orDefault(spec.Path, "/")
+		checkIAMPath(ps, joinPath(path, keyPath), userPath)
+		if spec.Path != "" && !spec.Create {
+			ps.Addf(joinPath(path, keyPath), "only applies to users the stack creates (set create: true)")
+		}
+		device := orDefault(spec.MFADevice, name)
+		if spec.MFADevice != "" {
+			checkIAMName(ps, joinPath(path, keyMFADevice), "MFA device name", spec.MFADevice, 226)
+		}
+		u := &User{
+			Name:      name,
+			Path:      userPath,
+			Create:    spec.Create,
+			MFADevice: device,
+			ARN:       UserARN(l.Partition, l.MasterAccountID, userPath, name),
+			MFASerial: MFASerial(l.Partition, l.MasterAccountID, device),
+		}
+		groupsPath := joinPath(path, keyGroups)
+		switch {
+		case len(spec.Groups) == 0:
+			ps.Addf(groupsPath, "list at least one group: policies attach to groups, never to users")
+		case len(spec.Groups) > MaxGroupsPerUser:
+			ps.Addf(groupsPath, "has %d groups, IAM allows a user in at most %d", len(spec.Groups), MaxGroupsPerUser)
+		}
+		for i, gName := range spec.Groups {
+			g := groups[gName]
+			if g == nil {
+				if _, declared := s.Groups[gName]; !declared {
+					ps.Addf(indexPath(groupsPath, i), "unknown group %q%s", clip(gName), suggest(gName, sortedKeys(s.Groups)))
+				}
+				continue
+			}
+			u.Groups = append(u.Groups, g)
+		}
+		sort.Slice(u.Groups, func(i, j int) bool { return u.Groups[i].Name < u.Groups[j].Name })
+		for _, g := range u.Groups {
+			g.Members = append(g.Members, u)
+		}
+		l.Users = append(l.Users, u)
+	}
+}
+
+func hasProblemAt(ps Problems, path string) bool {
+	for _, p := range ps {
+		if p.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func orDefaultInt(n, def int) int {
+	if n == 0 {
+		return def
+	}
+	return n
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,207 @@
+package layout
+
+import (
+	"encoding/json"
+	"sort"
+)
+
+// Spec is an organization as written in the stack configuration, before
+// defaults are applied and references resolved. Maps are keyed by the names a
+// person chose, which also become logical resource names, so reordering the
+// YAML changes nothing.
+type Spec struct {
+	MasterAccountID string
+	// Partition is "aws", "aws-cn" or "aws-us-gov"; empty means "aws".
+	Partition      string
+	AccessRoleName string
+	// Zero values below mean "use the default".
+	MFAMaxAgeSeconds              int
+	MaxSessionDuration            int
+	DestructiveMaxSessionDuration int
+	Accounts                      map[string]AccountSpec
+	Roles                         map[string]RoleSpec
+	Groups                        map[string]GroupSpec
+	Users                         map[string]UserSpec
+}
+
+// AccountSpec is one child account.
+type AccountSpec struct {
+	ID          string
+	Environment string
+	Region      string
+	// AccessRoleName overrides the organization's AccessRoleName for this
+	// account (accounts invited into an organization often lack
+	// OrganizationAccountAccessRole and carry another admin role).
+	AccessRoleName string
+}
+
+// RoleSpec is one role definition, placed in every account it names. One
+// definition serves many accounts so that a role like ReadOnly is written once
+// for three hundred sandboxes.
+type RoleSpec struct {
+	Accounts            []string
+	Path                string
+	Description         string
+	ManagedPolicyARNs   []string
+	InlinePolicies      map[string]json.RawMessage
+	MaxSessionDuration  int
+	PermissionsBoundary string
+	Tags                map[string]string
+	// Destructive marks a role for destructive operations: it requires MFA,
+	// gets the short default session and a tag saying so.
+	Destructive bool
+	// RequireMFA adds the MFA conditions without the rest of Destructive.
+	// Nil means "not said"; false on a destructive role is an error.
+	RequireMFA *bool
+}
+
+// GroupSpec is one IAM group of the management account.
+type GroupSpec struct {
+	Path string
+	// Roles are "RoleName" (the role in every account that holds it) or
+	// "account/RoleName" (one account only).
+	Roles             []string
+	ManagedPolicyARNs []string
+}
+
+// UserSpec is one person of the management account.
+type UserSpec struct {
+	Groups []string
+	// Create says the stack owns the IAM user itself. Without it the user is
+	// expected to exist already and only its group memberships are managed.
+	Create bool
+	Path   string
+	// MFADevice names the user's virtual MFA device; empty means the user name.
+	MFADevice string
+}
+
+// Keys of the configuration object, named once so the parser and the known-key
+// lists cannot drift apart.
+const (
+	keyMasterAccountID               = "masterAccountId"
+	keyPartition                     = "partition"
+	keyAccessRoleName                = "accessRoleName"
+	keyMFAMaxAgeSeconds              = "mfaMaxAgeSeconds"
+	keyMaxSessionDuration            = "maxSessionDuration"
+	keyDestructiveMaxSessionDuration = "destructiveMaxSessionDuration"
+	keyAccounts                      = "accounts"
+	keyRoles                         = "roles"
+	keyGroups                        = "groups"
+	keyUsers                         = "users"
+
+	keyID          = "id"
+	keyEnvironment = "environment"
+	keyRegion      = "region"
+
+	keyPath                = "path"
+	keyDescription         = "description"
+	keyManagedPolicyARNs   = "managedPolicyArns"
+	keyInlinePolicies      = "inlinePolicies"
+	keyPermissionsBoundary = "permissionsBoundary"
+	keyTags                = "tags"
+	keyDestructive         = "destructive"
+	keyRequireMFA          = "requireMfa"
+
+	keyCreate    = "create"
+	keyMFADevice = "mfaDevice"
+)
+
+// ParseSpec reads the JSON form of the `organization` config value. Every
+// type error, unknown key and duplicate key is returned at once.
+func ParseSpec(raw []byte) (*Spec, error) {
+	var problems Problems
+	spec := parseSpec(&decoder{problems: &problems}, json.RawMessage(raw))
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return spec, nil
+}
+
+func parseSpec(d *decoder, raw json.RawMessage) *Spec {
+	if !present(raw) {
+		d.problems.Addf("", "the organization configuration is empty")
+		return &Spec{}
+	}
+	f := d.fields("", raw, keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
+		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers)
+	s := &Spec{
+		MasterAccountID: d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
+		Partition:       d.str(keyPartition, f[keyPartition]),
+		AccessRoleName:  d.str(keyAccessRoleName, f[keyAccessRoleName]),
+		Accounts:        map[string]AccountSpec{},
+		Roles:           map[string]RoleSpec{},
+		Groups:          map[string]GroupSpec{},
+		Users:           map[string]UserSpec{},
+	}
+	s.MFAMaxAgeSeconds, _ = d.integer(keyMFAMaxAgeSeconds, f[keyMFAMaxAgeSeconds])
+	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])
+	s.DestructiveMaxSessionDuration, _ = d.integer(keyDestructiveMaxSessionDuration, f[keyDestructiveMaxSessionDuration])
+
+	d.each(keyAccounts, f[keyAccounts], func(path, name string, raw json.RawMessage) {
+		a := d.fields(path, raw, keyID, keyEnvironment, keyRegion, keyAccessRoleName)
+		s.Accounts[name] = AccountSpec{
+			ID:             d.accountID(joinPath(path, keyID), a[keyID]),
+			Environment:    d.str(joinPath(path, keyEnvironment), a[keyEnvironment]),
+			Region:         d.str(joinPath(path, keyRegion), a[keyRegion]),
+			AccessRoleName: d.str(joinPath(path, keyAccessRoleName), a[keyAccessRoleName]),
+		}
+	})
+	d.each(keyRoles, f[keyRoles], func(path, name string, raw json.RawMessage) {
+		r := d.fields(path, raw, keyAccounts, keyPath, keyDescription, keyManagedPolicyARNs, keyInlinePolicies,
+			keyMaxSessionDuration, keyPermissionsBoundary, keyTags, keyDestructive, keyRequireMFA)
+		role := RoleSpec{
+			Accounts:            d.strings(joinPath(path, keyAccounts), r[keyAccounts]),
+			Path:                d.str(joinPath(path, keyPath), r[keyPath]),
+			Description:         d.str(joinPath(path, keyDescription), r[keyDescription]),
+			ManagedPolicyARNs:   d.strings(joinPath(path, keyManagedPolicyARNs), r[keyManagedPolicyARNs]),
+			PermissionsBoundary: d.str(joinPath(path, keyPermissionsBoundary), r[keyPermissionsBoundary]),
+			Tags:                d.stringMap(joinPath(path, keyTags), r[keyTags]),
+		}
+		role.MaxSessionDuration, _ = d.integer(joinPath(path, keyMaxSessionDuration), r[keyMaxSessionDuration])
+		role.Destructive, _ = d.boolean(joinPath(path, keyDestructive), r[keyDestructive])
+		if v, ok := d.boolean(joinPath(path, keyRequireMFA), r[keyRequireMFA]); ok {
+			role.RequireMFA = &v
+		}
+		if present(r[keyInlinePolicies]) {
+			role.InlinePolicies = map[string]json.RawMessage{}
+			d.each(joinPath(path, keyInlinePolicies), r[keyInlinePolicies], func(_, name string, doc json.RawMessage) {
+				role.InlinePolicies[name] = doc
+			})
+		}
+		s.Roles[name] = role
+	})
+	d.each(keyGroups, f[keyGroups], func(path, name string, raw json.RawMessage) {
+		g := d.fields(path, raw, keyPath, keyRoles, keyManagedPolicyARNs)
+		s.Groups[name] = GroupSpec{
+			Path:              d.str(joinPath(path, keyPath), g[keyPath]),
+			Roles:             d.strings(joinPath(path, keyRoles), g[keyRoles]),
+			ManagedPolicyARNs: d.strings(joinPath(path, keyManagedPolicyARNs), g[keyManagedPolicyARNs]),
+		}
+	})
+	d.each(keyUsers, f[keyUsers], func(path, name string, raw json.RawMessage) {
+		u := d.fields(path, raw, keyGroups, keyCreate, keyPath, keyMFADevice)
+		user := UserSpec{
+			Groups:    d.strings(joinPath(path, keyGroups), u[keyGroups]),
+			Path:      d.str(joinPath(path, keyPath), u[keyPath]),
+			MFADevice: d.str(joinPath(path, keyMFADevice), u[keyMFADevice]),
+		}
+		user.Create, _ = d.boolean(joinPath(path, keyCreate), u[keyCreate])
+		s.Users[name] = user
+	})
+	return s
+}
+
+// each calls fn for every entry of a name-keyed object, in key order.
+func (d *decoder) each(path string, raw json.RawMessage, fn func(path, name string, raw json.RawMessage)) {
+	if !present(raw) {
+		return
+	}
+	es, ok := d.entries(path, raw)
+	if !ok {
+		return
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].key < es[j].key })
+	for _, e := range es {
+		fn(joinPath(path, e.key), e.key, e.raw)
+	}
+}

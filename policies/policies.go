@@ -1,0 +1,100 @@
+// Package policies builds the IAM policy documents of a layout: each role's
+// trust policy and each group's assume-role grants. Documents are typed values
+// (github.com/micahhausler/aws-iam-policy) marshalled to compact JSON, so the
+// same layout always yields the same bytes.
+package policies
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/micahhausler/aws-iam-policy/policy"
+
+	"iam-layout/layout"
+)
+
+// Policy vocabulary, named once.
+const (
+	ActionAssumeRole = "sts:AssumeRole"
+
+	KeyMFAPresent = "aws:MultiFactorAuthPresent"
+	KeyMFAAge     = "aws:MultiFactorAuthAge"
+
+	OpBool            = "Bool"
+	OpNumericLessThan = "NumericLessThan"
+
+	// Statement IDs: IAM allows only letters and digits.
+	SidTrustManagementAccount = "TrustManagementAccount"
+	SidAssumeRoles            = "AssumeRoles"
+	SidAssumeRolesWithMFA     = "AssumeRolesWithMFA"
+)
+
+// mfaCondition requires a present and recent MFA sign-in. Both keys sit under
+// plain (not ...IfExists) operators: the keys are absent for long-term access
+// keys, and an IfExists operator in an Allow would let such callers through.
+func mfaCondition(maxAgeSeconds int) map[string]map[string]*policy.ConditionValue {
+	return map[string]map[string]*policy.ConditionValue{
+		OpBool:            {KeyMFAPresent: policy.NewConditionValueString(true, "true")},
+		OpNumericLessThan: {KeyMFAAge: policy.NewConditionValueString(true, strconv.Itoa(maxAgeSeconds))},
+	}
+}
+
+// Trust is a role's trust policy: the management account's principals may
+// assume it when their own policies allow them to, and, for MFA roles, only
+// with a recent MFA sign-in. The MFA condition sits on the one and only Allow,
+// so no plain statement remains as a bypass.
+func Trust(l *layout.Layout, r *layout.Role) *policy.Policy {
+	st := policy.Statement{
+		Sid:       SidTrustManagementAccount,
+		Effect:    policy.EffectAllow,
+		Principal: policy.NewAWSPrincipal(layout.RootARN(l.Partition, l.MasterAccountID)),
+		Action:    policy.NewStringOrSlice(true, ActionAssumeRole),
+	}
+	if r.RequireMFA {
+		st.Condition = mfaCondition(l.MFAMaxAgeSeconds)
+	}
+	return &policy.Policy{Version: policy.VersionLatest, Statements: policy.NewStatementOrSlice(st)}
+}
+
+// GroupGrant is the identity policy allowing a group to assume exactly its
+// roles: one statement for roles without MFA and one, carrying the MFA
+// condition, for roles that require it. Resources are listed by ARN, never "*".
+func GroupGrant(l *layout.Layout, roles []*layout.Role) *policy.Policy {
+	var plain, mfa []string
+	for _, r := range roles {
+		if r.RequireMFA {
+			mfa = append(mfa, r.ARN)
+		} else {
+			plain = append(plain, r.ARN)
+		}
+	}
+	doc := &policy.Policy{Version: policy.VersionLatest, Statements: policy.NewStatementOrSlice()}
+	if len(plain) > 0 {
+		doc.Statements.Add(policy.Statement{
+			Sid:      SidAssumeRoles,
+			Effect:   policy.EffectAllow,
+			Action:   policy.NewStringOrSlice(true, ActionAssumeRole),
+			Resource: policy.NewStringOrSlice(false, plain...),
+		})
+	}
+	if len(mfa) > 0 {
+		doc.Statements.Add(policy.Statement{
+			Sid:       SidAssumeRolesWithMFA,
+			Effect:    policy.EffectAllow,
+			Action:    policy.NewStringOrSlice(true, ActionAssumeRole),
+			Resource:  policy.NewStringOrSlice(false, mfa...),
+			Condition: mfaCondition(l.MFAMaxAgeSeconds),
+		})
+	}
+	return doc
+}
+
+// Marshal renders a document as compact JSON: what IAM stores and counts.
+func Marshal(doc *policy.Policy) (string, error) {
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("encoding policy document: %w", err)
+	}
+	return string(out), nil
+}
