@@ -142,9 +142,18 @@ func suggest(key string, known []string) string {
 	if best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
+	if len(known) == 0 {
+		return " (none are declared)"
+	}
 	sorted := append([]string(nil), known...)
 	sort.Strings(sorted)
-	return fmt.Sprintf(" (known keys: %s)", strings.Join(sorted, ", "))
+	const shown = 8
+	more := ""
+	if len(sorted) > shown {
+		more = fmt.Sprintf(" and %d more", len(sorted)-shown)
+		sorted = sorted[:shown]
+	}
+	return fmt.Sprintf(" (declared: %s%s)", strings.Join(sorted, ", "), more)
 }
 
 func editDistance(a, b string) int {

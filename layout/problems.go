@@ -16,7 +16,7 @@ type Problem struct {
 
 func (p Problem) String() string {
 	if p.Path == "" {
-		return p.Message
+		return "organization: " + p.Message
 	}
 	return p.Path + ": " + p.Message
 }
