@@ -43,6 +43,7 @@ type Layout struct {
 	Roles            []*Role
 	Groups           []*Group
 	Users            []*User
+	Profiles         ProfileSettings
 }
 
 // Account is a child account and the roles placed in it.
@@ -70,6 +71,17 @@ type Role struct {
 	RequireMFA          bool
 	Destructive         bool
 	ARN                 string
+	// Application is the role's team or application label; it defaults to
+	// the role name in kebab case.
+	Application string
+	// ProfileName is the role's ~/.aws/config profile name, unique in the
+	// organization.
+	ProfileName string
+	// ExternalID, when set, is required by every Allow of the trust policy.
+	ExternalID string
+	// TrustedAccounts are third-party accounts trusted besides the
+	// management account.
+	TrustedAccounts []string
 	// Groups are the groups allowed to assume this role.
 	Groups []*Group
 }

@@ -51,8 +51,10 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	destructiveSession := orDefaultInt(s.DestructiveMaxSessionDuration, DefaultDestructiveMaxSessionDuration)
 	checkSession(ps, keyDestructiveMaxSessionDuration, destructiveSession)
 
+	resolveProfileSettings(s, l, ps)
 	accounts := resolveAccounts(s, l, accessRole, ps)
 	resolveRoles(s, l, accounts, defaultSession, destructiveSession, ps)
+	resolveProfileNames(s, l, ps)
 	groups := resolveGroups(s, l, ps)
 	resolveUsers(s, l, groups, ps)
 	return l
@@ -125,6 +127,7 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 			checkPolicyARN(ps, joinPath(path, keyPermissionsBoundary), spec.PermissionsBoundary, l.Partition)
 		}
 		checkTags(ps, joinPath(path, keyTags), spec.Tags)
+		checkThirdParty(ps, path, spec, s.MasterAccountID)
 		requireMFA := spec.Destructive
 		if spec.RequireMFA != nil {
 			if spec.Destructive && !*spec.RequireMFA {
@@ -178,6 +181,9 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 				RequireMFA:          requireMFA,
 				Destructive:         spec.Destructive,
 				ARN:                 RoleARN(l.Partition, a.ID, rolePath, name),
+				Application:         orDefault(spec.Application, Kebab(name)),
+				ExternalID:          spec.ExternalID,
+				TrustedAccounts:     sortedCopy(spec.TrustedAccounts),
 			}
 			a.Roles = append(a.Roles, r)
 		}

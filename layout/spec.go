@@ -22,6 +22,23 @@ type Spec struct {
 	Roles                         map[string]RoleSpec
 	Groups                        map[string]GroupSpec
 	Users                         map[string]UserSpec
+	Profiles                      ProfilesSpec
+}
+
+// ProfilesSpec says how ~/.aws/config profiles are rendered for the roles.
+type ProfilesSpec struct {
+	// NameTemplate names each role's profile; see ProfileVariables.
+	NameTemplate string
+	// SourceProfile is the profile holding the person's own credentials.
+	SourceProfile string
+	// CredentialSource replaces SourceProfile on CI runners: Environment,
+	// Ec2InstanceMetadata or EcsContainer.
+	CredentialSource string
+	// Region is written into every profile whose account has no region.
+	Region string
+	// DurationSeconds asks for sessions of this length (capped at each
+	// role's MaxSessionDuration); zero leaves it to the CLI (one hour).
+	DurationSeconds int
 }
 
 // AccountSpec is one child account.
@@ -53,6 +70,16 @@ type RoleSpec struct {
 	// RequireMFA adds the MFA conditions without the rest of Destructive.
 	// Nil means "not said"; false on a destructive role is an error.
 	RequireMFA *bool
+	// Application labels the team or application the role serves ("alfie");
+	// it feeds profile names. Empty means the role name in kebab case.
+	Application string
+	// ProfileName overrides the profile name template for this role.
+	ProfileName string
+	// ExternalID, when set, is required by every Allow of the trust policy.
+	ExternalID string
+	// TrustedAccounts are third-party accounts trusted besides the
+	// management account; they require ExternalID.
+	TrustedAccounts []string
 }
 
 // GroupSpec is one IAM group of the management account.
@@ -104,6 +131,17 @@ const (
 
 	keyCreate    = "create"
 	keyMFADevice = "mfaDevice"
+
+	keyApplication     = "application"
+	keyProfileName     = "profileName"
+	keyExternalID      = "externalId"
+	keyTrustedAccounts = "trustedAccounts"
+
+	keyProfiles         = "profiles"
+	keyNameTemplate     = "nameTemplate"
+	keySourceProfile    = "sourceProfile"
+	keyCredentialSource = "credentialSource"
+	keyDurationSeconds  = "durationSeconds"
 )
 
 // ParseSpec reads the JSON form of the `organization` config value. Every
@@ -123,7 +161,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		return &Spec{}
 	}
 	f := d.fields("", raw, keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
-		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers)
+		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers, keyProfiles)
 	s := &Spec{
 		MasterAccountID: d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
 		Partition:       d.str(keyPartition, f[keyPartition]),
@@ -137,6 +175,15 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])
 	s.DestructiveMaxSessionDuration, _ = d.integer(keyDestructiveMaxSessionDuration, f[keyDestructiveMaxSessionDuration])
 
+	pf := d.fields(keyProfiles, f[keyProfiles], keyNameTemplate, keySourceProfile, keyCredentialSource, keyRegion, keyDurationSeconds)
+	s.Profiles = ProfilesSpec{
+		NameTemplate:     d.str(joinPath(keyProfiles, keyNameTemplate), pf[keyNameTemplate]),
+		SourceProfile:    d.str(joinPath(keyProfiles, keySourceProfile), pf[keySourceProfile]),
+		CredentialSource: d.str(joinPath(keyProfiles, keyCredentialSource), pf[keyCredentialSource]),
+		Region:           d.str(joinPath(keyProfiles, keyRegion), pf[keyRegion]),
+	}
+	s.Profiles.DurationSeconds, _ = d.integer(joinPath(keyProfiles, keyDurationSeconds), pf[keyDurationSeconds])
+
 	d.each(keyAccounts, f[keyAccounts], func(path, name string, raw json.RawMessage) {
 		a := d.fields(path, raw, keyID, keyEnvironment, keyRegion, keyAccessRoleName)
 		s.Accounts[name] = AccountSpec{
@@ -148,7 +195,8 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	})
 	d.each(keyRoles, f[keyRoles], func(path, name string, raw json.RawMessage) {
 		r := d.fields(path, raw, keyAccounts, keyPath, keyDescription, keyManagedPolicyARNs, keyInlinePolicies,
-			keyMaxSessionDuration, keyPermissionsBoundary, keyTags, keyDestructive, keyRequireMFA)
+			keyMaxSessionDuration, keyPermissionsBoundary, keyTags, keyDestructive, keyRequireMFA,
+			keyApplication, keyProfileName, keyExternalID, keyTrustedAccounts)
 		role := RoleSpec{
 			Accounts:            d.strings(joinPath(path, keyAccounts), r[keyAccounts]),
 			Path:                d.str(joinPath(path, keyPath), r[keyPath]),
@@ -156,6 +204,10 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 			ManagedPolicyARNs:   d.strings(joinPath(path, keyManagedPolicyARNs), r[keyManagedPolicyARNs]),
 			PermissionsBoundary: d.str(joinPath(path, keyPermissionsBoundary), r[keyPermissionsBoundary]),
 			Tags:                d.stringMap(joinPath(path, keyTags), r[keyTags]),
+			Application:         d.str(joinPath(path, keyApplication), r[keyApplication]),
+			ProfileName:         d.str(joinPath(path, keyProfileName), r[keyProfileName]),
+			ExternalID:          d.str(joinPath(path, keyExternalID), r[keyExternalID]),
+			TrustedAccounts:     d.strings(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
 		}
 		role.MaxSessionDuration, _ = d.integer(joinPath(path, keyMaxSessionDuration), r[keyMaxSessionDuration])
 		role.Destructive, _ = d.boolean(joinPath(path, keyDestructive), r[keyDestructive])

@@ -20,12 +20,15 @@ const (
 
 	KeyMFAPresent = "aws:MultiFactorAuthPresent"
 	KeyMFAAge     = "aws:MultiFactorAuthAge"
+	KeyExternalID = "sts:ExternalId"
 
 	OpBool            = "Bool"
 	OpNumericLessThan = "NumericLessThan"
+	OpStringEquals    = "StringEquals"
 
 	// Statement IDs: IAM allows only letters and digits.
 	SidTrustManagementAccount = "TrustManagementAccount"
+	SidTrustThirdParties      = "TrustThirdParties"
 	SidAssumeRoles            = "AssumeRoles"
 	SidAssumeRolesWithMFA     = "AssumeRolesWithMFA"
 )
@@ -42,19 +45,44 @@ func mfaCondition(maxAgeSeconds int) map[string]map[string]*policy.ConditionValu
 
 // Trust is a role's trust policy: the management account's principals may
 // assume it when their own policies allow them to, and, for MFA roles, only
-// with a recent MFA sign-in. The MFA condition sits on the one and only Allow,
-// so no plain statement remains as a bypass.
+// with a recent MFA sign-in. Conditions sit on every Allow, so no plain
+// statement remains as a bypass. Third-party accounts get a statement of
+// their own, always with the external ID.
 func Trust(l *layout.Layout, r *layout.Role) *policy.Policy {
-	st := policy.Statement{
+	condition := func() map[string]map[string]*policy.ConditionValue {
+		c := map[string]map[string]*policy.ConditionValue{}
+		if r.RequireMFA {
+			c = mfaCondition(l.MFAMaxAgeSeconds)
+		}
+		if r.ExternalID != "" {
+			c[OpStringEquals] = map[string]*policy.ConditionValue{KeyExternalID: policy.NewConditionValueString(true, r.ExternalID)}
+		}
+		if len(c) == 0 {
+			return nil
+		}
+		return c
+	}
+	doc := &policy.Policy{Version: policy.VersionLatest, Statements: policy.NewStatementOrSlice(policy.Statement{
 		Sid:       SidTrustManagementAccount,
 		Effect:    policy.EffectAllow,
 		Principal: policy.NewAWSPrincipal(layout.RootARN(l.Partition, l.MasterAccountID)),
 		Action:    policy.NewStringOrSlice(true, ActionAssumeRole),
+		Condition: condition(),
+	})}
+	if len(r.TrustedAccounts) > 0 {
+		roots := make([]string, len(r.TrustedAccounts))
+		for i, id := range r.TrustedAccounts {
+			roots[i] = layout.RootARN(l.Partition, id)
+		}
+		doc.Statements.Add(policy.Statement{
+			Sid:       SidTrustThirdParties,
+			Effect:    policy.EffectAllow,
+			Principal: policy.NewAWSPrincipal(roots...),
+			Action:    policy.NewStringOrSlice(true, ActionAssumeRole),
+			Condition: condition(),
+		})
 	}
-	if r.RequireMFA {
-		st.Condition = mfaCondition(l.MFAMaxAgeSeconds)
-	}
-	return &policy.Policy{Version: policy.VersionLatest, Statements: policy.NewStatementOrSlice(st)}
+	return doc
 }
 
 // GroupGrant is the identity policy allowing a group to assume exactly its

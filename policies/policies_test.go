@@ -80,3 +80,24 @@ func TestBuildRejectsAGrantOverTheManagedPolicyQuota(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestThirdPartyTrustCarriesTheExternalIDOnEveryAllow(t *testing.T) {
+	t.Parallel()
+	l, err := layout.Load([]byte(`{"masterAccountId":"012345678901","accounts":{"a":{"id":"111111111111"}},
+	  "roles":{"Vendor":{"accounts":["a"],"trustedAccounts":["999999999999"],"externalId":"vendor-7f3a","requireMfa":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Marshal(Trust(l, l.Roles[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cond := `"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"},"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"},"StringEquals":{"sts:ExternalId":"vendor-7f3a"}}`
+	want := `{"Statement":[` +
+		`{"Action":"sts:AssumeRole",` + cond + `,"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::012345678901:root"},"Sid":"TrustManagementAccount"},` +
+		`{"Action":"sts:AssumeRole",` + cond + `,"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Sid":"TrustThirdParties"}` +
+		`],"Version":"2012-10-17"}`
+	if got != want {
+		t.Errorf("trust policy:\n got %s\nwant %s", got, want)
+	}
+}
