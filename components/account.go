@@ -45,7 +45,10 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 		return nil, fmt.Errorf("registering account %s: %w", a.Name, err)
 	}
 	parent := pulumi.Parent(comp)
-	provider, err := aws.NewProvider(ctx, a.Name, args.Settings.providerArgs(a.AccessRoleARN, a.Region), parent)
+	renamed := func(suffix string) []pulumi.ResourceOption {
+		return formerNames(a.Aliases, func(f string) string { return f + suffix })
+	}
+	provider, err := aws.NewProvider(ctx, a.Name, args.Settings.providerArgs(a.AccessRoleARN, a.Region), with(renamed(""), parent)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating provider for account %s: %w", a.Name, err)
 	}
@@ -58,7 +61,7 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 		if !ok {
 			return nil, fmt.Errorf("creating IAM role (%s): no trust policy was built for it", r.Key())
 		}
-		role, err := newRole(ctx, r, trust, parent, inAccount)
+		role, err := newRole(ctx, r, trust, renamed, parent, inAccount)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +75,7 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 	return comp, nil
 }
 
-func newRole(ctx *pulumi.Context, r *layout.Role, trust string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+func newRole(ctx *pulumi.Context, r *layout.Role, trust string, renamed func(suffix string) []pulumi.ResourceOption, opts ...pulumi.ResourceOption) (*iam.Role, error) {
 	args := &iam.RoleArgs{
 		// Names are given, not generated: the ARNs must be known before
 		// deployment for profiles and for other stacks.
@@ -90,29 +93,39 @@ func newRole(ctx *pulumi.Context, r *layout.Role, trust string, opts ...pulumi.R
 	if len(r.Tags) > 0 {
 		args.Tags = pulumi.ToStringMap(r.Tags)
 	}
-	role, err := iam.NewRole(ctx, r.Key(), args, opts...)
+	// Protection applies to the role itself: a typo that drops a role from
+	// a protected account fails the update instead of deleting it.
+	roleOpts := with(opts, renamed("/"+r.Name)...)
+	if r.Account.Protect {
+		roleOpts = append(roleOpts, pulumi.Protect(true))
+	}
+	if r.Account.RetainOnDelete {
+		roleOpts = append(roleOpts, pulumi.RetainOnDelete(true))
+	}
+	role, err := iam.NewRole(ctx, r.Key(), args, roleOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating IAM role (%s): %w", r.Key(), err)
 	}
 	// No DeletedWith here: IAM refuses to delete a role that still has
 	// policies, so the engine must detach them first, as it does for
 	// ordinary dependents.
-	children := opts
 	for _, arn := range r.ManagedPolicyARNs {
-		_, err := iam.NewRolePolicyAttachment(ctx, r.Key()+"/"+policyKey(arn), &iam.RolePolicyAttachmentArgs{
+		suffix := "/" + r.Name + "/" + policyKey(arn)
+		_, err := iam.NewRolePolicyAttachment(ctx, r.Account.Name+suffix, &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
 			PolicyArn: pulumi.String(arn),
-		}, children...)
+		}, with(opts, renamed(suffix)...)...)
 		if err != nil {
 			return nil, fmt.Errorf("attaching %s to IAM role (%s): %w", arn, r.Key(), err)
 		}
 	}
 	for _, p := range r.InlinePolicies {
-		_, err := iam.NewRolePolicy(ctx, r.Key()+"/"+p.Name, &iam.RolePolicyArgs{
+		suffix := "/" + r.Name + "/" + p.Name
+		_, err := iam.NewRolePolicy(ctx, r.Account.Name+suffix, &iam.RolePolicyArgs{
 			Role:   role.Name,
 			Name:   pulumi.String(p.Name),
 			Policy: pulumi.String(p.Document),
-		}, children...)
+		}, with(opts, renamed(suffix)...)...)
 		if err != nil {
 			return nil, fmt.Errorf("creating inline policy %s of IAM role (%s): %w", p.Name, r.Key(), err)
 		}

@@ -17,6 +17,9 @@ type GroupArgs struct {
 	// Policies are the managed policies holding the group's assume-role
 	// grants, already built and size-checked.
 	Policies []policies.GroupPolicy
+	// Guardrails maps the name of each shared guardrail policy the group
+	// opts into to its ARN.
+	Guardrails map[string]pulumi.StringInput
 }
 
 // Group is an IAM group of the management account with the managed policies
@@ -44,10 +47,15 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		return nil, fmt.Errorf("registering group %s: %w", g.Name, err)
 	}
 	parent := pulumi.Parent(comp)
+	renamed := func(name func(former string) string) []pulumi.ResourceOption {
+		return with([]pulumi.ResourceOption{parent}, formerNames(g.Aliases, name)...)
+	}
+	// With an alias, a renamed group is an update of its name: IAM renames
+	// groups in place, members and attachments included.
 	group, err := iam.NewGroup(ctx, g.Name, &iam.GroupArgs{
 		Name: pulumi.String(g.Name),
 		Path: pulumi.String(g.Path),
-	}, parent)
+	}, renamed(func(f string) string { return f })...)
 	if err != nil {
 		return nil, fmt.Errorf("creating IAM group (%s): %w", g.Name, err)
 	}
@@ -55,6 +63,9 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	comp.Arn = group.Arn
 
 	policyArns := make(pulumi.StringArray, 0, len(args.Policies))
+	// Policy names derive from the group name, so a renamed group's
+	// policies are replaced (IAM cannot rename a policy): harmless, the new
+	// one is attached before the old one goes.
 	for _, p := range args.Policies {
 		pol, err := iam.NewPolicy(ctx, p.Name, &iam.PolicyArgs{
 			Name:        pulumi.String(p.Name),
@@ -71,7 +82,13 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		}
 	}
 	for _, arn := range g.ManagedPolicyARNs {
-		if err := attach(ctx, g.Name+"/"+policyKey(arn), group, pulumi.String(arn), parent); err != nil {
+		key := policyKey(arn)
+		if err := attach(ctx, g.Name+"/"+key, group, pulumi.String(arn), renamed(func(f string) string { return f + "/" + key })...); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range sortedKeys(args.Guardrails) {
+		if err := attach(ctx, g.Name+"/"+name, group, args.Guardrails[name], renamed(func(f string) string { return f + "/" + name })...); err != nil {
 			return nil, err
 		}
 	}

@@ -39,12 +39,14 @@ func NewPeople(ctx *pulumi.Context, name string, args *PeopleArgs, opts ...pulum
 	}
 	parent := pulumi.Parent(comp)
 	for _, u := range args.Users {
+		// With an alias, renaming a user the stack owns renames it in place.
+		opts := with([]pulumi.ResourceOption{parent}, formerNames(u.Aliases, func(f string) string { return f })...)
 		var userName pulumi.StringInput = pulumi.String(u.Name)
 		if u.Create {
 			user, err := iam.NewUser(ctx, u.Name, &iam.UserArgs{
 				Name: pulumi.String(u.Name),
 				Path: pulumi.String(u.Path),
-			}, parent)
+			}, opts...)
 			if err != nil {
 				return nil, fmt.Errorf("creating IAM user (%s): %w", u.Name, err)
 			}
@@ -62,7 +64,7 @@ func NewPeople(ctx *pulumi.Context, name string, args *PeopleArgs, opts ...pulum
 		_, err := iam.NewUserGroupMembership(ctx, u.Name, &iam.UserGroupMembershipArgs{
 			User:   userName,
 			Groups: groups,
-		}, parent)
+		}, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("adding IAM user (%s) to groups: %w", u.Name, err)
 		}

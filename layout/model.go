@@ -22,7 +22,6 @@ const (
 	MinMFAMaxAge       = 60
 	MaxMFAMaxAge       = 129600
 
-	MaxManagedPoliciesPerRole  = 10
 	MaxManagedPoliciesPerGroup = 10
 	MaxGroupsPerUser           = 10
 	MaxTagsPerRole             = 50
@@ -44,6 +43,8 @@ type Layout struct {
 	Groups           []*Group
 	Users            []*User
 	Profiles         ProfileSettings
+	Quotas           Quotas
+	Security         Security
 }
 
 // Account is a child account and the roles placed in it.
@@ -55,6 +56,11 @@ type Account struct {
 	// AccessRoleARN is the role the program assumes to create roles here.
 	AccessRoleARN string
 	Roles         []*Role
+	// Protect and RetainOnDelete guard the account's roles.
+	Protect        bool
+	RetainOnDelete bool
+	// Aliases are former names of the account key.
+	Aliases []string
 }
 
 // Role is one role definition placed in one account.
@@ -105,6 +111,12 @@ type Group struct {
 	Roles             []*Role
 	ManagedPolicyARNs []string
 	Members           []*User
+	// MFASelfService and DenyCascadeCreation attach the shared guardrail
+	// policies to the group.
+	MFASelfService      bool
+	DenyCascadeCreation bool
+	// Aliases are former names of the group.
+	Aliases []string
 }
 
 // User is a person of the management account.
@@ -116,6 +128,11 @@ type User struct {
 	ARN       string
 	MFASerial string
 	Groups    []*Group
+	// MFAEverywhere is set when one of the user's groups denies everything
+	// without MFA: every profile of the user then needs mfa_serial.
+	MFAEverywhere bool
+	// Aliases are former names of the user.
+	Aliases []string
 }
 
 // RoleARN is the ARN AWS gives a role: it follows from the account, path and

@@ -51,6 +51,7 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	destructiveSession := orDefaultInt(s.DestructiveMaxSessionDuration, DefaultDestructiveMaxSessionDuration)
 	checkSession(ps, keyDestructiveMaxSessionDuration, destructiveSession)
 
+	resolveQuotas(s, l, ps)
 	resolveProfileSettings(s, l, ps)
 	accounts := resolveAccounts(s, l, accessRole, ps)
 	resolveRoles(s, l, accounts, defaultSession, destructiveSession, ps)
@@ -92,12 +93,18 @@ func resolveAccounts(s *Spec, l *Layout, accessRole string, ps *Problems) map[st
 		if spec.AccessRoleName != "" {
 			checkIAMName(ps, joinPath(path, keyAccessRoleName), "role name", spec.AccessRoleName, 64)
 		}
+		if len(spec.Aliases) > 0 {
+			checkAliases(ps, path, spec.Aliases, accountNames(s), func(p, a string) { checkKeyName(ps, p, "account name", a) })
+		}
 		a := &Account{
-			Name:          name,
-			ID:            spec.ID,
-			Environment:   spec.Environment,
-			Region:        spec.Region,
-			AccessRoleARN: RoleARN(l.Partition, spec.ID, "/", role),
+			Name:           name,
+			ID:             spec.ID,
+			Environment:    spec.Environment,
+			Region:         spec.Region,
+			AccessRoleARN:  RoleARN(l.Partition, spec.ID, "/", role),
+			Protect:        spec.Protect,
+			RetainOnDelete: spec.RetainOnDelete,
+			Aliases:        sortedCopy(spec.Aliases),
 		}
 		byName[name] = a
 		l.Accounts = append(l.Accounts, a)
@@ -117,8 +124,8 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 		if len(spec.Description) > maxDescription || !descriptionRE.MatchString(spec.Description) {
 			ps.Addf(joinPath(path, keyDescription), "must be at most %d printable Latin-1 characters", maxDescription)
 		}
-		if len(spec.ManagedPolicyARNs) > MaxManagedPoliciesPerRole {
-			ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies, IAM attaches at most %d to a role", len(spec.ManagedPolicyARNs), MaxManagedPoliciesPerRole)
+		if len(spec.ManagedPolicyARNs) > l.Quotas.ManagedPoliciesPerRole {
+			ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies, IAM attaches at most %d to a role (quotas.managedPoliciesPerRole)", len(spec.ManagedPolicyARNs), l.Quotas.ManagedPoliciesPerRole)
 		}
 		for i, arn := range spec.ManagedPolicyARNs {
 			checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
@@ -144,6 +151,9 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 			checkSession(ps, joinPath(path, keyMaxSessionDuration), session)
 		}
 		inline := resolveInlinePolicies(ps, joinPath(path, keyInlinePolicies), spec.InlinePolicies)
+		if size := inlineSize(inline); size > l.Quotas.RoleInlinePolicySize {
+			ps.Addf(joinPath(path, keyInlinePolicies), "total %d characters, over IAM's %d for a role's inline policies (use a managed policy)", size, l.Quotas.RoleInlinePolicySize)
+		}
 		tags := map[string]string{}
 		for k, v := range spec.Tags {
 			tags[k] = v
@@ -214,18 +224,25 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 		folded[strings.ToLower(name)] = name
 		groupPath := orDefault(spec.Path, "/")
 		checkIAMPath(ps, joinPath(path, keyPath), groupPath)
-		// One slot at least goes to the generated assume-role policy.
-		if len(spec.ManagedPolicyARNs) > MaxManagedPoliciesPerGroup-1 {
-			ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies; IAM attaches at most %d to a group and one is needed for the assume-role grants", len(spec.ManagedPolicyARNs), MaxManagedPoliciesPerGroup)
+		// One slot at least goes to the generated assume-role policy, and
+		// one to each guardrail policy the group opts into.
+		if used := len(spec.ManagedPolicyARNs) + 1 + btoi(spec.MFASelfService) + btoi(spec.DenyCascadeCreation); used > MaxManagedPoliciesPerGroup {
+			ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies, but IAM attaches at most %d to a group and %d must go to the assume-role grants and guardrails", len(spec.ManagedPolicyARNs), MaxManagedPoliciesPerGroup, used-len(spec.ManagedPolicyARNs))
+		}
+		if len(spec.Aliases) > 0 {
+			checkAliases(ps, path, spec.Aliases, groupNames(s), func(p, a string) { checkIAMName(ps, p, "group name", a, 128) })
 		}
 		for i, arn := range spec.ManagedPolicyARNs {
 			checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
 		}
 		g := &Group{
-			Name:              name,
-			Path:              groupPath,
-			ARN:               GroupARN(l.Partition, l.MasterAccountID, groupPath, name),
-			ManagedPolicyARNs: sortedCopy(spec.ManagedPolicyARNs),
+			Name:                name,
+			Path:                groupPath,
+			ARN:                 GroupARN(l.Partition, l.MasterAccountID, groupPath, name),
+			ManagedPolicyARNs:   sortedCopy(spec.ManagedPolicyARNs),
+			MFASelfService:      spec.MFASelfService,
+			DenyCascadeCreation: spec.DenyCascadeCreation,
+			Aliases:             sortedCopy(spec.Aliases),
 		}
 		granted := map[*Role]bool{}
 		rolesPath := joinPath(path, keyRoles)
@@ -294,7 +311,14 @@ func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 		if spec.MFADevice != "" {
 			checkIAMName(ps, joinPath(path, keyMFADevice), "MFA device name", spec.MFADevice, 226)
 		}
+		if len(spec.Aliases) > 0 {
+			checkAliases(ps, path, spec.Aliases, userNames(s), func(p, a string) { checkIAMName(ps, p, "user name", a, 64) })
+		}
+		if len(spec.Aliases) > 0 && !spec.Create {
+			ps.Addf(joinPath(path, keyAliases), "only applies to users the stack creates (set create: true)")
+		}
 		u := &User{
+			Aliases:   sortedCopy(spec.Aliases),
 			Name:      name,
 			Path:      userPath,
 			Create:    spec.Create,
@@ -318,6 +342,7 @@ func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 				continue
 			}
 			u.Groups = append(u.Groups, g)
+			u.MFAEverywhere = u.MFAEverywhere || g.MFASelfService
 		}
 		sort.Slice(u.Groups, func(i, j int) bool { return u.Groups[i].Name < u.Groups[j].Name })
 		for _, g := range u.Groups {
@@ -362,5 +387,32 @@ func sortedKeys[V any](m map[string]V) []string {
 func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
+	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func inlineSize(ps []InlinePolicy) int {
+	n := 0
+	for _, p := range ps {
+		n += PolicySize(p.Document)
+	}
+	return n
+}
+
+func accountNames(s *Spec) map[string]bool { return keySet(s.Accounts) }
+func groupNames(s *Spec) map[string]bool   { return keySet(s.Groups) }
+func userNames(s *Spec) map[string]bool    { return keySet(s.Users) }
+
+func keySet[V any](m map[string]V) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
 	return out
 }

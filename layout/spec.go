@@ -23,6 +23,29 @@ type Spec struct {
 	Groups                        map[string]GroupSpec
 	Users                         map[string]UserSpec
 	Profiles                      ProfilesSpec
+	Quotas                        QuotasSpec
+	Security                      SecuritySpec
+}
+
+// QuotasSpec raises IAM quotas where the organization's AWS account has had
+// them raised (check with GetAccountSummary). Zero means IAM's default.
+type QuotasSpec struct {
+	TrustPolicySize        int
+	ManagedPolicySize      int
+	ManagedPoliciesPerRole int
+	RoleInlinePolicySize   int
+}
+
+// SecuritySpec holds organization-wide security options.
+type SecuritySpec struct {
+	// RequireSessionNameMatchesUser makes groups' grants require
+	// sts:RoleSessionName = ${aws:username}, so CloudTrail names the person.
+	RequireSessionNameMatchesUser bool
+	// AllowSourceIdentity allows sts:SetSourceIdentity alongside
+	// sts:AssumeRole, in trust policies and in groups' grants.
+	AllowSourceIdentity bool
+	// AllowTagSession allows sts:TagSession likewise.
+	AllowTagSession bool
 }
 
 // ProfilesSpec says how ~/.aws/config profiles are rendered for the roles.
@@ -50,6 +73,15 @@ type AccountSpec struct {
 	// account (accounts invited into an organization often lack
 	// OrganizationAccountAccessRole and carry another admin role).
 	AccessRoleName string
+	// Protect marks the account's roles protected: `pulumi up` refuses to
+	// delete them until the protection is lifted.
+	Protect bool
+	// RetainOnDelete keeps the account's roles in AWS when they leave the
+	// stack.
+	RetainOnDelete bool
+	// Aliases are former names of the account key, so renaming the key
+	// re-labels resources instead of replacing them.
+	Aliases []string
 }
 
 // RoleSpec is one role definition, placed in every account it names. One
@@ -89,6 +121,15 @@ type GroupSpec struct {
 	// "account/RoleName" (one account only).
 	Roles             []string
 	ManagedPolicyARNs []string
+	// MFASelfService attaches the policy that lets members manage their own
+	// MFA device and denies everything else until they sign in with MFA.
+	MFASelfService bool
+	// DenyCascadeCreation attaches the policy denying members the creation
+	// of IAM users, and of access keys and passwords for others.
+	DenyCascadeCreation bool
+	// Aliases are former names of the group: renaming it in the config
+	// renames it in IAM in place.
+	Aliases []string
 }
 
 // UserSpec is one person of the management account.
@@ -100,6 +141,8 @@ type UserSpec struct {
 	Path   string
 	// MFADevice names the user's virtual MFA device; empty means the user name.
 	MFADevice string
+	// Aliases are former names of the user (renamed in place, with create).
+	Aliases []string
 }
 
 // Keys of the configuration object, named once so the parser and the known-key
@@ -142,6 +185,23 @@ const (
 	keySourceProfile    = "sourceProfile"
 	keyCredentialSource = "credentialSource"
 	keyDurationSeconds  = "durationSeconds"
+
+	keyQuotas                 = "quotas"
+	keyTrustPolicySize        = "trustPolicySize"
+	keyManagedPolicySize      = "managedPolicySize"
+	keyManagedPoliciesPerRole = "managedPoliciesPerRole"
+	keyRoleInlinePolicySize   = "roleInlinePolicySize"
+
+	keySecurity                      = "security"
+	keyRequireSessionNameMatchesUser = "requireSessionNameMatchesUser"
+	keyAllowSourceIdentity           = "allowSourceIdentity"
+	keyAllowTagSession               = "allowTagSession"
+
+	keyProtect             = "protect"
+	keyRetainOnDelete      = "retainOnDelete"
+	keyAliases             = "aliases"
+	keyMFASelfService      = "mfaSelfService"
+	keyDenyCascadeCreation = "denyCascadeCreation"
 )
 
 // ParseSpec reads the JSON form of the `organization` config value. Every
@@ -161,7 +221,8 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		return &Spec{}
 	}
 	f := d.fields("", raw, keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
-		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers, keyProfiles)
+		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers, keyProfiles,
+		keyQuotas, keySecurity)
 	s := &Spec{
 		MasterAccountID: d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
 		Partition:       d.str(keyPartition, f[keyPartition]),
@@ -184,14 +245,29 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	}
 	s.Profiles.DurationSeconds, _ = d.integer(joinPath(keyProfiles, keyDurationSeconds), pf[keyDurationSeconds])
 
+	q := d.fields(keyQuotas, f[keyQuotas], keyTrustPolicySize, keyManagedPolicySize, keyManagedPoliciesPerRole, keyRoleInlinePolicySize)
+	s.Quotas.TrustPolicySize, _ = d.integer(joinPath(keyQuotas, keyTrustPolicySize), q[keyTrustPolicySize])
+	s.Quotas.ManagedPolicySize, _ = d.integer(joinPath(keyQuotas, keyManagedPolicySize), q[keyManagedPolicySize])
+	s.Quotas.ManagedPoliciesPerRole, _ = d.integer(joinPath(keyQuotas, keyManagedPoliciesPerRole), q[keyManagedPoliciesPerRole])
+	s.Quotas.RoleInlinePolicySize, _ = d.integer(joinPath(keyQuotas, keyRoleInlinePolicySize), q[keyRoleInlinePolicySize])
+
+	sec := d.fields(keySecurity, f[keySecurity], keyRequireSessionNameMatchesUser, keyAllowSourceIdentity, keyAllowTagSession)
+	s.Security.RequireSessionNameMatchesUser, _ = d.boolean(joinPath(keySecurity, keyRequireSessionNameMatchesUser), sec[keyRequireSessionNameMatchesUser])
+	s.Security.AllowSourceIdentity, _ = d.boolean(joinPath(keySecurity, keyAllowSourceIdentity), sec[keyAllowSourceIdentity])
+	s.Security.AllowTagSession, _ = d.boolean(joinPath(keySecurity, keyAllowTagSession), sec[keyAllowTagSession])
+
 	d.each(keyAccounts, f[keyAccounts], func(path, name string, raw json.RawMessage) {
-		a := d.fields(path, raw, keyID, keyEnvironment, keyRegion, keyAccessRoleName)
-		s.Accounts[name] = AccountSpec{
+		a := d.fields(path, raw, keyID, keyEnvironment, keyRegion, keyAccessRoleName, keyProtect, keyRetainOnDelete, keyAliases)
+		acct := AccountSpec{
 			ID:             d.accountID(joinPath(path, keyID), a[keyID]),
 			Environment:    d.str(joinPath(path, keyEnvironment), a[keyEnvironment]),
 			Region:         d.str(joinPath(path, keyRegion), a[keyRegion]),
 			AccessRoleName: d.str(joinPath(path, keyAccessRoleName), a[keyAccessRoleName]),
+			Aliases:        d.strings(joinPath(path, keyAliases), a[keyAliases]),
 		}
+		acct.Protect, _ = d.boolean(joinPath(path, keyProtect), a[keyProtect])
+		acct.RetainOnDelete, _ = d.boolean(joinPath(path, keyRetainOnDelete), a[keyRetainOnDelete])
+		s.Accounts[name] = acct
 	})
 	d.each(keyRoles, f[keyRoles], func(path, name string, raw json.RawMessage) {
 		r := d.fields(path, raw, keyAccounts, keyPath, keyDescription, keyManagedPolicyARNs, keyInlinePolicies,
@@ -223,19 +299,24 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		s.Roles[name] = role
 	})
 	d.each(keyGroups, f[keyGroups], func(path, name string, raw json.RawMessage) {
-		g := d.fields(path, raw, keyPath, keyRoles, keyManagedPolicyARNs)
-		s.Groups[name] = GroupSpec{
+		g := d.fields(path, raw, keyPath, keyRoles, keyManagedPolicyARNs, keyMFASelfService, keyDenyCascadeCreation, keyAliases)
+		group := GroupSpec{
 			Path:              d.str(joinPath(path, keyPath), g[keyPath]),
 			Roles:             d.strings(joinPath(path, keyRoles), g[keyRoles]),
 			ManagedPolicyARNs: d.strings(joinPath(path, keyManagedPolicyARNs), g[keyManagedPolicyARNs]),
+			Aliases:           d.strings(joinPath(path, keyAliases), g[keyAliases]),
 		}
+		group.MFASelfService, _ = d.boolean(joinPath(path, keyMFASelfService), g[keyMFASelfService])
+		group.DenyCascadeCreation, _ = d.boolean(joinPath(path, keyDenyCascadeCreation), g[keyDenyCascadeCreation])
+		s.Groups[name] = group
 	})
 	d.each(keyUsers, f[keyUsers], func(path, name string, raw json.RawMessage) {
-		u := d.fields(path, raw, keyGroups, keyCreate, keyPath, keyMFADevice)
+		u := d.fields(path, raw, keyGroups, keyCreate, keyPath, keyMFADevice, keyAliases)
 		user := UserSpec{
 			Groups:    d.strings(joinPath(path, keyGroups), u[keyGroups]),
 			Path:      d.str(joinPath(path, keyPath), u[keyPath]),
 			MFADevice: d.str(joinPath(path, keyMFADevice), u[keyMFADevice]),
+			Aliases:   d.strings(joinPath(path, keyAliases), u[keyAliases]),
 		}
 		user.Create, _ = d.boolean(joinPath(path, keyCreate), u[keyCreate])
 		s.Users[name] = user

@@ -3,14 +3,9 @@ package policies
 import (
 	"fmt"
 
-	"iam-layout/layout"
-)
+	"github.com/micahhausler/aws-iam-policy/policy"
 
-// Quotas on document size, in characters as IAM counts them (compact JSON:
-// whitespace is not counted, and Marshal emits none).
-const (
-	DefaultTrustPolicyQuota   = 2048
-	DefaultManagedPolicyQuota = 6144
+	"iam-layout/layout"
 )
 
 // GroupPolicy is one managed policy holding some of a group's assume-role
@@ -23,6 +18,16 @@ type GroupPolicy struct {
 	Roles    []*layout.Role
 }
 
+// SharedPolicy is a guardrail policy created once and attached to the
+// groups that opt in.
+type SharedPolicy struct {
+	Name     string
+	Path     string
+	Document string
+	// Groups are the names of the groups it is attached to.
+	Groups []string
+}
+
 // Documents holds every policy document of a layout, computed once, before
 // anything is registered with the engine, so that a document IAM would
 // refuse stops the run instead of failing half-way through an update.
@@ -31,9 +36,12 @@ type Documents struct {
 	Trust map[string]string
 	// Groups holds each group's assume-role policies by group name.
 	Groups map[string][]GroupPolicy
+	// Shared holds the guardrail policies that at least one group uses.
+	Shared []SharedPolicy
 }
 
-// Build computes and size-checks every document of the layout.
+// Build computes every document of the layout and measures each against
+// the layout's quotas. Problems are reported together, by config path.
 func Build(l *layout.Layout) (*Documents, error) {
 	docs := &Documents{
 		Trust:  make(map[string]string, len(l.Roles)),
@@ -45,33 +53,64 @@ func Build(l *layout.Layout) (*Documents, error) {
 		if err != nil {
 			return nil, fmt.Errorf("building trust policy of role %s: %w", r.Key(), err)
 		}
-		if len(text) > DefaultTrustPolicyQuota {
-			problems.Addf("roles."+r.Name, "the trust policy in account %q is %d characters, over IAM's %d", r.Account.Name, len(text), DefaultTrustPolicyQuota)
+		if size := layout.PolicySize(text); size > l.Quotas.TrustPolicySize {
+			problems.Addf("roles."+r.Name, "the trust policy in account %q is %d characters, over the quota of %d (quotas.trustPolicySize)", r.Account.Name, size, l.Quotas.TrustPolicySize)
 		}
 		docs.Trust[r.Key()] = text
 	}
+	var selfService, noCascade []string
 	for _, g := range l.Groups {
+		if g.MFASelfService {
+			selfService = append(selfService, g.Name)
+		}
+		if g.DenyCascadeCreation {
+			noCascade = append(noCascade, g.Name)
+		}
 		if len(g.Roles) == 0 {
 			continue
 		}
-		text, err := Marshal(GroupGrant(l, g.Roles))
+		limit := layout.MaxManagedPoliciesPerGroup - len(g.ManagedPolicyARNs)
+		if g.MFASelfService {
+			limit--
+		}
+		if g.DenyCascadeCreation {
+			limit--
+		}
+		buckets, texts, err := splitGrants(l, g.Roles, l.Quotas.ManagedPolicySize, limit)
 		if err != nil {
-			return nil, fmt.Errorf("building assume-role policy of group %s: %w", g.Name, err)
+			problems.Addf("groups."+g.Name+".roles", "%v", err)
+			continue
 		}
-		name := AssumePolicyName(g.Name)
-		if len(name) > 128 {
-			problems.Addf("groups."+g.Name, "the name is too long to derive its policy name %q (IAM allows 128 characters)", name)
+		for b, rs := range buckets {
+			if len(rs) == 0 {
+				continue
+			}
+			name := PolicyName(g.Name, b)
+			if len(name) > 128 {
+				problems.Addf("groups."+g.Name, "the name is too long to derive its policy name %q (IAM allows 128 characters)", name)
+			}
+			docs.Groups[g.Name] = append(docs.Groups[g.Name], GroupPolicy{Name: name, Path: g.Path, Document: texts[b], Roles: rs})
 		}
-		if len(text) > DefaultManagedPolicyQuota {
-			problems.Addf("groups."+g.Name+".roles", "grants %d roles; the assume-role policy is %d characters, over IAM's %d for a managed policy", len(g.Roles), len(text), DefaultManagedPolicyQuota)
+	}
+	for _, shared := range []struct {
+		name   string
+		doc    func(*layout.Layout) *policy.Policy
+		groups []string
+	}{
+		{MFASelfServicePolicy, MFASelfService, selfService},
+		{DenyCascadeCreationPolicy, DenyCascadeCreation, noCascade},
+	} {
+		if len(shared.groups) == 0 {
+			continue
 		}
-		docs.Groups[g.Name] = []GroupPolicy{{Name: name, Path: g.Path, Document: text, Roles: g.Roles}}
+		text, err := Marshal(shared.doc(l))
+		if err != nil {
+			return nil, fmt.Errorf("building guardrail policy %s: %w", shared.name, err)
+		}
+		docs.Shared = append(docs.Shared, SharedPolicy{Name: shared.name, Path: GuardrailPath, Document: text, Groups: shared.groups})
 	}
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
 	return docs, nil
 }
-
-// AssumePolicyName is the name of the managed policy holding a group's grants.
-func AssumePolicyName(group string) string { return group + "-assume-roles" }

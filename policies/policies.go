@@ -16,11 +16,17 @@ import (
 
 // Policy vocabulary, named once.
 const (
-	ActionAssumeRole = "sts:AssumeRole"
+	ActionAssumeRole        = "sts:AssumeRole"
+	ActionSetSourceIdentity = "sts:SetSourceIdentity"
+	ActionTagSession        = "sts:TagSession"
 
-	KeyMFAPresent = "aws:MultiFactorAuthPresent"
-	KeyMFAAge     = "aws:MultiFactorAuthAge"
-	KeyExternalID = "sts:ExternalId"
+	KeyMFAPresent      = "aws:MultiFactorAuthPresent"
+	KeyMFAAge          = "aws:MultiFactorAuthAge"
+	KeyExternalID      = "sts:ExternalId"
+	KeyRoleSessionName = "sts:RoleSessionName"
+	// VarUsername is IAM's policy variable for the caller's user name; it is
+	// written literally into the document.
+	VarUsername = "${aws:username}"
 
 	OpBool            = "Bool"
 	OpNumericLessThan = "NumericLessThan"
@@ -66,7 +72,7 @@ func Trust(l *layout.Layout, r *layout.Role) *policy.Policy {
 		Sid:       SidTrustManagementAccount,
 		Effect:    policy.EffectAllow,
 		Principal: policy.NewAWSPrincipal(layout.RootARN(l.Partition, l.MasterAccountID)),
-		Action:    policy.NewStringOrSlice(true, ActionAssumeRole),
+		Action:    assumeActions(l),
 		Condition: condition(),
 	})}
 	if len(r.TrustedAccounts) > 0 {
@@ -78,15 +84,29 @@ func Trust(l *layout.Layout, r *layout.Role) *policy.Policy {
 			Sid:       SidTrustThirdParties,
 			Effect:    policy.EffectAllow,
 			Principal: policy.NewAWSPrincipal(roots...),
-			Action:    policy.NewStringOrSlice(true, ActionAssumeRole),
+			Action:    assumeActions(l),
 			Condition: condition(),
 		})
 	}
 	return doc
 }
 
-// GroupGrant is the identity policy allowing a group to assume exactly its
-// roles: one statement for roles without MFA and one, carrying the MFA
+// assumeActions is sts:AssumeRole plus the session options the organization
+// allows. The same list goes into trust policies and groups' grants: across
+// accounts both sides must allow an action.
+func assumeActions(l *layout.Layout) *policy.StringOrSlice {
+	actions := []string{ActionAssumeRole}
+	if l.Security.AllowSourceIdentity {
+		actions = append(actions, ActionSetSourceIdentity)
+	}
+	if l.Security.AllowTagSession {
+		actions = append(actions, ActionTagSession)
+	}
+	return policy.NewStringOrSlice(len(actions) == 1, actions...)
+}
+
+// GroupGrant is the identity policy allowing a group to assume exactly the
+// given roles: one statement for roles without MFA and one, carrying the MFA
 // condition, for roles that require it. Resources are listed by ARN, never "*".
 func GroupGrant(l *layout.Layout, roles []*layout.Role) *policy.Policy {
 	var plain, mfa []string
@@ -97,22 +117,33 @@ func GroupGrant(l *layout.Layout, roles []*layout.Role) *policy.Policy {
 			plain = append(plain, r.ARN)
 		}
 	}
+	sessionName := func(c map[string]map[string]*policy.ConditionValue) map[string]map[string]*policy.ConditionValue {
+		if !l.Security.RequireSessionNameMatchesUser {
+			return c
+		}
+		if c == nil {
+			c = map[string]map[string]*policy.ConditionValue{}
+		}
+		c[OpStringEquals] = map[string]*policy.ConditionValue{KeyRoleSessionName: policy.NewConditionValueString(true, VarUsername)}
+		return c
+	}
 	doc := &policy.Policy{Version: policy.VersionLatest, Statements: policy.NewStatementOrSlice()}
 	if len(plain) > 0 {
 		doc.Statements.Add(policy.Statement{
-			Sid:      SidAssumeRoles,
-			Effect:   policy.EffectAllow,
-			Action:   policy.NewStringOrSlice(true, ActionAssumeRole),
-			Resource: policy.NewStringOrSlice(false, plain...),
+			Sid:       SidAssumeRoles,
+			Effect:    policy.EffectAllow,
+			Action:    assumeActions(l),
+			Resource:  policy.NewStringOrSlice(false, plain...),
+			Condition: sessionName(nil),
 		})
 	}
 	if len(mfa) > 0 {
 		doc.Statements.Add(policy.Statement{
 			Sid:       SidAssumeRolesWithMFA,
 			Effect:    policy.EffectAllow,
-			Action:    policy.NewStringOrSlice(true, ActionAssumeRole),
+			Action:    assumeActions(l),
 			Resource:  policy.NewStringOrSlice(false, mfa...),
-			Condition: mfaCondition(l.MFAMaxAgeSeconds),
+			Condition: sessionName(mfaCondition(l.MFAMaxAgeSeconds)),
 		})
 	}
 	return doc

@@ -66,21 +66,6 @@ func TestGroupGrantSeparatesMFARolesAndNamesEveryARN(t *testing.T) {
 	}
 }
 
-func TestBuildRejectsAGrantOverTheManagedPolicyQuota(t *testing.T) {
-	t.Parallel()
-	l := load(t)
-	g := l.Groups[0]
-	for i := 0; len(g.Roles) < 200; i++ {
-		r := *g.Roles[0]
-		r.ARN = layout.RoleARN("aws", "345678901234", "/", "Role"+strings.Repeat("x", 20)+string(rune('a'+i%26))+string(rune('a'+i/26)))
-		g.Roles = append(g.Roles, &r)
-	}
-	_, err := Build(l)
-	if err == nil || !strings.Contains(err.Error(), "groups.oncall.roles: grants 200 roles") {
-		t.Fatalf("err = %v", err)
-	}
-}
-
 func TestThirdPartyTrustCarriesTheExternalIDOnEveryAllow(t *testing.T) {
 	t.Parallel()
 	l, err := layout.Load([]byte(`{"masterAccountId":"012345678901","accounts":{"a":{"id":"111111111111"}},

@@ -5,6 +5,7 @@ package program
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -14,6 +15,7 @@ import (
 	"iam-layout/contract"
 	"iam-layout/layout"
 	"iam-layout/policies"
+	"iam-layout/policycheck"
 )
 
 // ConfigKey is the project config key holding the organization.
@@ -46,6 +48,17 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// An independent reading of every document before anything exists: a
+	// violation is a bug in this program, and nothing is registered.
+	checked, err := policycheck.Check(l, docs)
+	if err != nil {
+		return err
+	}
+	for _, key := range checked.Unreachable {
+		if err := ctx.Log.Warn(fmt.Sprintf("role %s is declared but no group may assume it and no third party is trusted", key), nil); err != nil {
+			return err
+		}
+	}
 	_, err = Deploy(ctx, l, docs, settings)
 	return err
 }
@@ -70,19 +83,36 @@ func Deploy(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, set
 		if len(a.Roles) == 0 {
 			continue
 		}
+		opts := components.Renamed(a.Aliases)
 		acct, err := components.NewAccount(ctx, a.Name, &components.AccountArgs{
 			Account:  a,
 			Trust:    docs.Trust,
 			Settings: settings,
-		})
+		}, opts...)
 		if err != nil {
 			return nil, err
 		}
 		d.Accounts[a.Name] = acct
 	}
+	guardrails := map[string]map[string]pulumi.StringInput{}
+	if len(docs.Shared) > 0 {
+		shared, err := components.NewGuardrails(ctx, "guardrails", &components.GuardrailsArgs{Policies: docs.Shared})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range docs.Shared {
+			for _, g := range p.Groups {
+				if guardrails[g] == nil {
+					guardrails[g] = map[string]pulumi.StringInput{}
+				}
+				guardrails[g][p.Name] = shared.Arns[p.Name]
+			}
+		}
+	}
 	groups := make(map[string]*iam.Group, len(l.Groups))
 	for _, g := range l.Groups {
-		grp, err := components.NewGroup(ctx, g.Name, &components.GroupArgs{Group: g, Policies: docs.Groups[g.Name]})
+		opts := components.Renamed(g.Aliases)
+		grp, err := components.NewGroup(ctx, g.Name, &components.GroupArgs{Group: g, Policies: docs.Groups[g.Name], Guardrails: guardrails[g.Name]}, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -141,4 +171,5 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *Deployment) {
 	ctx.Export(contract.RoleArnsKey, roleArns)
 	ctx.Export(contract.RolesKey, roles)
 	ctx.Export(contract.GroupsKey, groups)
+	exportProfiles(ctx, l)
 }

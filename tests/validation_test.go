@@ -114,7 +114,7 @@ func TestBadConfigIsRejectedWithItsPathAndRegistersNothing(t *testing.T) {
 			change: func(o map[string]any) {
 				obj(o, "groups", "alfie-developers")["managedPolicyArns"] = policyARNs(10)
 			},
-			want: []string{"groups.alfie-developers.managedPolicyArns: has 10 policies; IAM attaches at most 10 to a group and one is needed"},
+			want: []string{"groups.alfie-developers.managedPolicyArns: has 10 policies, but IAM attaches at most 10 to a group and 1 must go to the assume-role grants"},
 		},
 		"malformed policy ARN": {
 			change: func(o map[string]any) {
