@@ -11,6 +11,15 @@ import (
 // everything wrong with a stack.
 func Load(raw []byte) (*Layout, error) {
 	var problems Problems
+	if len(raw) > MaxConfigBytes {
+		problems.Addf("", "is %d bytes; this program reads at most %d (a thousand-account organization is about 200 KB)", len(raw), MaxConfigBytes)
+		return nil, problems.Err()
+	}
+	if !json.Valid(raw) {
+		var v any
+		problems.Addf("", "is not valid JSON: %v", json.Unmarshal(raw, &v))
+		return nil, problems.Err()
+	}
 	spec := parseSpec(&decoder{problems: &problems}, json.RawMessage(raw))
 	l := resolve(spec, &problems)
 	if err := problems.Err(); err != nil {
@@ -18,6 +27,10 @@ func Load(raw []byte) (*Layout, error) {
 	}
 	return l, nil
 }
+
+// MaxConfigBytes bounds the configuration read, so a pasted log file or a
+// hostile value cannot make validation slow or its errors huge.
+const MaxConfigBytes = 4 << 20
 
 // Resolve validates a Spec built in Go (tests, generators) and resolves it.
 func Resolve(spec *Spec) (*Layout, error) {

@@ -43,6 +43,7 @@ const (
 	typeAccount         = "iam-layout:organization:Account"
 	typeGroupComponent  = "iam-layout:organization:Group"
 	typePeople          = "iam-layout:organization:People"
+	typeGuardrails      = "iam-layout:organization:Guardrails"
 )
 
 // recorded is one resource the program registered.
@@ -55,6 +56,10 @@ type recorded struct {
 	AccountID string
 	Inputs    resource.PropertyMap
 	State     resource.PropertyMap
+	// Options the engine would see.
+	Protect, RetainOnDelete bool
+	// AliasNames are the former logical names the resource answers to.
+	AliasNames []string
 }
 
 func (r recorded) str(key string) string {
@@ -91,8 +96,16 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		Custom: args.Custom,
 		Inputs: args.Inputs,
 	}
-	if args.RegisterRPC != nil {
-		rec.Parent = args.RegisterRPC.GetParent()
+	if rpc := args.RegisterRPC; rpc != nil {
+		rec.Parent = rpc.GetParent()
+		rec.Protect, rec.RetainOnDelete = rpc.GetProtect(), rpc.GetRetainOnDelete()
+		for _, a := range rpc.GetAliases() {
+			if urn := a.GetUrn(); urn != "" {
+				rec.AliasNames = append(rec.AliasNames, resource.URN(urn).Name())
+			} else if spec := a.GetSpec(); spec != nil {
+				rec.AliasNames = append(rec.AliasNames, spec.GetName())
+			}
+		}
 	}
 	rec.URN = newURN(rec.Parent, rec.Type, rec.Name)
 	if args.Provider != "" {
