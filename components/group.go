@@ -20,6 +20,15 @@ type GroupArgs struct {
 	// Guardrails maps the name of each shared guardrail policy the group
 	// opts into to its ARN.
 	Guardrails map[string]pulumi.StringInput
+	// OwnedElsewhere, when set, is a group another stack owns (read from its
+	// outputs): the group is not created, only the grants are attached to it.
+	OwnedElsewhere *SharedGroup
+}
+
+// SharedGroup is a group owned by another stack, as its outputs give it.
+type SharedGroup struct {
+	Name pulumi.StringOutput
+	Arn  pulumi.StringOutput
 }
 
 // Group is an IAM group of the management account with the managed policies
@@ -50,17 +59,10 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	renamed := func(name func(former string) string) []pulumi.ResourceOption {
 		return with([]pulumi.ResourceOption{parent}, formerNames(g.Aliases, name)...)
 	}
-	// With an alias, a renamed group is an update of its name: IAM renames
-	// groups in place, members and attachments included.
-	group, err := iam.NewGroup(ctx, g.Name, &iam.GroupArgs{
-		Name: pulumi.String(g.Name),
-		Path: pulumi.String(g.Path),
-	}, renamed(func(f string) string { return f })...)
+	groupName, err := comp.group(ctx, g, args.OwnedElsewhere, renamed(func(f string) string { return f }))
 	if err != nil {
-		return nil, fmt.Errorf("creating IAM group (%s): %w", g.Name, err)
+		return nil, err
 	}
-	comp.Group = group
-	comp.Arn = group.Arn
 
 	policyArns := make(pulumi.StringArray, 0, len(args.Policies))
 	// Policy names derive from the group name, so a renamed group's
@@ -77,18 +79,18 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 			return nil, fmt.Errorf("creating IAM policy (%s): %w", p.Name, err)
 		}
 		policyArns = append(policyArns, pol.Arn)
-		if err := attach(ctx, g.Name+"/"+p.Name, group, pol.Arn, parent); err != nil {
+		if err := attach(ctx, g.Name+"/"+p.Name, groupName, pol.Arn, parent); err != nil {
 			return nil, err
 		}
 	}
 	for _, arn := range g.ManagedPolicyARNs {
 		key := policyKey(arn)
-		if err := attach(ctx, g.Name+"/"+key, group, pulumi.String(arn), renamed(func(f string) string { return f + "/" + key })...); err != nil {
+		if err := attach(ctx, g.Name+"/"+key, groupName, pulumi.String(arn), renamed(func(f string) string { return f + "/" + key })...); err != nil {
 			return nil, err
 		}
 	}
 	for _, name := range sortedKeys(args.Guardrails) {
-		if err := attach(ctx, g.Name+"/"+name, group, args.Guardrails[name], renamed(func(f string) string { return f + "/" + name })...); err != nil {
+		if err := attach(ctx, g.Name+"/"+name, groupName, args.Guardrails[name], renamed(func(f string) string { return f + "/" + name })...); err != nil {
 			return nil, err
 		}
 	}
@@ -99,9 +101,30 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	return comp, nil
 }
 
-func attach(ctx *pulumi.Context, name string, group *iam.Group, policyArn pulumi.StringInput, opts ...pulumi.ResourceOption) error {
+// group creates the IAM group, or, for a group another stack owns, takes
+// its name from that stack's outputs. Either way attachments depend on it.
+func (comp *Group) group(ctx *pulumi.Context, g *layout.Group, ownedElsewhere *SharedGroup, opts []pulumi.ResourceOption) (pulumi.StringInput, error) {
+	if ownedElsewhere != nil {
+		comp.Arn = ownedElsewhere.Arn
+		return ownedElsewhere.Name, nil
+	}
+	// With an alias, a renamed group is an update of its name: IAM renames
+	// groups in place, members and attachments included.
+	group, err := iam.NewGroup(ctx, g.Name, &iam.GroupArgs{
+		Name: pulumi.String(g.Name),
+		Path: pulumi.String(g.Path),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating IAM group (%s): %w", g.Name, err)
+	}
+	comp.Group = group
+	comp.Arn = group.Arn
+	return group.Name, nil
+}
+
+func attach(ctx *pulumi.Context, name string, group pulumi.StringInput, policyArn pulumi.StringInput, opts ...pulumi.ResourceOption) error {
 	_, err := iam.NewGroupPolicyAttachment(ctx, name, &iam.GroupPolicyAttachmentArgs{
-		Group:     group.Name,
+		Group:     group,
 		PolicyArn: policyArn,
 	}, opts...)
 	if err != nil {

@@ -71,31 +71,20 @@ func (d *decoder) entries(path string, raw json.RawMessage) ([]entry, bool) {
 		d.problems.Addf(path, "must be an object, got %s", k)
 		return nil, false
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil {
+	es, err := splitObject(raw)
+	if err != nil {
 		d.problems.Addf(path, "is not valid JSON: %v", err)
 		return nil, false
 	}
-	var out []entry
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			d.problems.Addf(path, "is not valid JSON: %v", err)
-			return nil, false
-		}
-		key, _ := tok.(string)
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			d.problems.Addf(joinPath(path, key), "is not valid JSON: %v", err)
-			return nil, false
-		}
-		if seen[key] {
-			d.problems.Addf(joinPath(path, key), "is given more than once")
+	out := es[:0]
+	seen := make(map[string]bool, len(es))
+	for _, e := range es {
+		if seen[e.key] {
+			d.problems.Addf(joinPath(path, e.key), "is given more than once")
 			continue
 		}
-		seen[key] = true
-		out = append(out, entry{key: key, raw: value})
+		seen[e.key] = true
+		out = append(out, e)
 	}
 	return out, true
 }
@@ -183,8 +172,12 @@ func (d *decoder) str(path string, raw json.RawMessage) string {
 	if !present(raw) {
 		return ""
 	}
-	var s string
-	if kindOf(raw) != kindString || json.Unmarshal(raw, &s) != nil {
+	if kindOf(raw) != kindString {
+		d.problems.Addf(path, "must be a string, got %s", kindOf(raw))
+		return ""
+	}
+	s, err := unquote(bytes.TrimSpace(raw))
+	if err != nil {
 		d.problems.Addf(path, "must be a string, got %s", kindOf(raw))
 		return ""
 	}
@@ -259,6 +252,11 @@ func (d *decoder) strings(path string, raw json.RawMessage) []string {
 	if !present(raw) {
 		return nil
 	}
+	var plain []string
+	if kindOf(raw) == kindArray && json.Unmarshal(raw, &plain) == nil && !hasDuplicateOrEmpty(plain) {
+		// The common case: a clean list of strings, read in one call.
+		return plain
+	}
 	var items []json.RawMessage
 	if kindOf(raw) != kindArray || json.Unmarshal(raw, &items) != nil {
 		d.problems.Addf(path, "must be a list of strings, got %s", kindOf(raw))
@@ -316,4 +314,28 @@ func clip(s string) string {
 		return s
 	}
 	return s[:max] + fmt.Sprintf("... (%d bytes)", len(s))
+}
+
+func hasDuplicateOrEmpty(items []string) bool {
+	if len(items) < 16 {
+		for i, a := range items {
+			if a == "" {
+				return true
+			}
+			for _, b := range items[:i] {
+				if a == b {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]bool, len(items))
+	for _, s := range items {
+		if s == "" || seen[s] {
+			return true
+		}
+		seen[s] = true
+	}
+	return false
 }

@@ -45,6 +45,8 @@ type Layout struct {
 	Profiles         ProfileSettings
 	Quotas           Quotas
 	Security         Security
+	// PolicyNameSuffix is appended to this stack's assume-role policy names.
+	PolicyNameSuffix string
 }
 
 // Account is a child account and the roles placed in it.
@@ -117,6 +119,10 @@ type Group struct {
 	DenyCascadeCreation bool
 	// Aliases are former names of the group.
 	Aliases []string
+	// ManagedBy is the stack that owns the group, when it is not this one.
+	ManagedBy string
+	// GrantedElsewhere says other stacks attach grants to this group.
+	GrantedElsewhere bool
 }
 
 // User is a person of the management account.

@@ -86,10 +86,14 @@ func resolveProfileSettings(s *Spec, l *Layout, ps *Problems) {
 // name would make `--profile` ambiguous.
 func resolveProfileNames(s *Spec, l *Layout, ps *Problems) {
 	owners := map[string][]string{}
+	kebab := map[string]string{}
 	for _, r := range l.Roles {
 		spec := s.Roles[r.Name]
 		tmpl := orDefault(spec.ProfileName, l.Profiles.NameTemplate)
-		r.ProfileName = renderProfileName(tmpl, r)
+		if _, ok := kebab[r.Name]; !ok {
+			kebab[r.Name] = Kebab(r.Name)
+		}
+		r.ProfileName = renderProfileName(tmpl, r, kebab[r.Name])
 		path := joinPath(joinPath(keyRoles, r.Name), keyProfileName)
 		if spec.ProfileName == "" {
 			path = joinPath(keyProfiles, keyNameTemplate)
@@ -108,7 +112,7 @@ func resolveProfileNames(s *Spec, l *Layout, ps *Problems) {
 	}
 }
 
-func renderProfileName(tmpl string, r *Role) string {
+func renderProfileName(tmpl string, r *Role, kebabName string) string {
 	env := r.Account.Environment
 	if env == "" {
 		env = r.Account.Name
@@ -117,7 +121,7 @@ func renderProfileName(tmpl string, r *Role) string {
 		"{account}", r.Account.Name,
 		"{environment}", env,
 		"{application}", r.Application,
-		"{role}", Kebab(r.Name),
+		"{role}", kebabName,
 	).Replace(tmpl)
 }
 

@@ -65,6 +65,10 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	checkSession(ps, keyDestructiveMaxSessionDuration, destructiveSession)
 
 	resolveQuotas(s, l, ps)
+	l.PolicyNameSuffix = s.PolicyNameSuffix
+	if s.PolicyNameSuffix != "" {
+		checkIAMName(ps, keyPolicyNameSuffix, "policy name suffix", s.PolicyNameSuffix, 32)
+	}
 	resolveProfileSettings(s, l, ps)
 	accounts := resolveAccounts(s, l, accessRole, ps)
 	resolveRoles(s, l, accounts, defaultSession, destructiveSession, ps)
@@ -177,6 +181,10 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 		if len(spec.Accounts) == 0 {
 			ps.Addf(joinPath(path, keyAccounts), "must name at least one account to place the role in")
 		}
+		application := spec.Application
+		if application == "" {
+			application = Kebab(name)
+		}
 		placements := append([]string(nil), spec.Accounts...)
 		sort.Strings(placements)
 		for _, accountName := range placements {
@@ -204,7 +212,7 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 				RequireMFA:          requireMFA,
 				Destructive:         spec.Destructive,
 				ARN:                 RoleARN(l.Partition, a.ID, rolePath, name),
-				Application:         orDefault(spec.Application, Kebab(name)),
+				Application:         application,
 				ExternalID:          spec.ExternalID,
 				TrustedAccounts:     sortedCopy(spec.TrustedAccounts),
 			}
@@ -259,9 +267,11 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 		}
 		granted := map[*Role]bool{}
 		rolesPath := joinPath(path, keyRoles)
-		if len(spec.Roles) == 0 {
-			ps.Addf(rolesPath, "the group has nothing to assume: list at least one role (an empty grant is a MalformedPolicyDocument in IAM)")
+		if len(spec.Roles) == 0 && !spec.GrantedElsewhere {
+			ps.Addf(rolesPath, "the group has nothing to assume: list at least one role (an empty grant is a MalformedPolicyDocument in IAM), or set grantedElsewhere if other stacks grant to it")
 		}
+		checkSharedGroup(ps, path, spec)
+		g.ManagedBy, g.GrantedElsewhere = spec.ManagedBy, spec.GrantedElsewhere
 		for i, ref := range spec.Roles {
 			for _, r := range resolveRoleRef(ps, indexPath(rolesPath, i), ref, s, rolesByName, rolesByKey) {
 				granted[r] = true
@@ -352,6 +362,10 @@ func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 				if _, declared := s.Groups[gName]; !declared {
 					ps.Addf(indexPath(groupsPath, i), "unknown group %q%s", clip(gName), suggest(gName, sortedKeys(s.Groups)))
 				}
+				continue
+			}
+			if g.ManagedBy != "" {
+				ps.Addf(indexPath(groupsPath, i), "group %q is managed by stack %s: its members are managed there", gName, g.ManagedBy)
 				continue
 			}
 			u.Groups = append(u.Groups, g)

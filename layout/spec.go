@@ -25,6 +25,9 @@ type Spec struct {
 	Profiles                      ProfilesSpec
 	Quotas                        QuotasSpec
 	Security                      SecuritySpec
+	// PolicyNameSuffix tells this stack's assume-role policy names apart from
+	// other stacks' when several stacks grant to one group.
+	PolicyNameSuffix string
 }
 
 // QuotasSpec raises IAM quotas where the organization's AWS account has had
@@ -130,6 +133,14 @@ type GroupSpec struct {
 	// Aliases are former names of the group: renaming it in the config
 	// renames it in IAM in place.
 	Aliases []string
+	// ManagedBy names the stack that owns the group ("org/project/stack"):
+	// this stack only attaches its grants to it, read through a
+	// StackReference. It is how an organization split over several stacks
+	// shares the management account's groups.
+	ManagedBy string
+	// GrantedElsewhere lets the owning stack declare a group with no roles
+	// of its own: its grants come from the stacks that name it in ManagedBy.
+	GrantedElsewhere bool
 }
 
 // UserSpec is one person of the management account.
@@ -202,6 +213,9 @@ const (
 	keyAliases             = "aliases"
 	keyMFASelfService      = "mfaSelfService"
 	keyDenyCascadeCreation = "denyCascadeCreation"
+	keyManagedBy           = "managedBy"
+	keyGrantedElsewhere    = "grantedElsewhere"
+	keyPolicyNameSuffix    = "policyNameSuffix"
 )
 
 // ParseSpec reads the JSON form of the `organization` config value. Every
@@ -222,15 +236,16 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	}
 	f := d.fields("", raw, keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
 		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers, keyProfiles,
-		keyQuotas, keySecurity)
+		keyQuotas, keySecurity, keyPolicyNameSuffix)
 	s := &Spec{
-		MasterAccountID: d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
-		Partition:       d.str(keyPartition, f[keyPartition]),
-		AccessRoleName:  d.str(keyAccessRoleName, f[keyAccessRoleName]),
-		Accounts:        map[string]AccountSpec{},
-		Roles:           map[string]RoleSpec{},
-		Groups:          map[string]GroupSpec{},
-		Users:           map[string]UserSpec{},
+		MasterAccountID:  d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
+		Partition:        d.str(keyPartition, f[keyPartition]),
+		AccessRoleName:   d.str(keyAccessRoleName, f[keyAccessRoleName]),
+		PolicyNameSuffix: d.str(keyPolicyNameSuffix, f[keyPolicyNameSuffix]),
+		Accounts:         map[string]AccountSpec{},
+		Roles:            map[string]RoleSpec{},
+		Groups:           map[string]GroupSpec{},
+		Users:            map[string]UserSpec{},
 	}
 	s.MFAMaxAgeSeconds, _ = d.integer(keyMFAMaxAgeSeconds, f[keyMFAMaxAgeSeconds])
 	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])
@@ -299,13 +314,16 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		s.Roles[name] = role
 	})
 	d.each(keyGroups, f[keyGroups], func(path, name string, raw json.RawMessage) {
-		g := d.fields(path, raw, keyPath, keyRoles, keyManagedPolicyARNs, keyMFASelfService, keyDenyCascadeCreation, keyAliases)
+		g := d.fields(path, raw, keyPath, keyRoles, keyManagedPolicyARNs, keyMFASelfService, keyDenyCascadeCreation, keyAliases,
+			keyManagedBy, keyGrantedElsewhere)
 		group := GroupSpec{
 			Path:              d.str(joinPath(path, keyPath), g[keyPath]),
 			Roles:             d.strings(joinPath(path, keyRoles), g[keyRoles]),
 			ManagedPolicyARNs: d.strings(joinPath(path, keyManagedPolicyARNs), g[keyManagedPolicyARNs]),
 			Aliases:           d.strings(joinPath(path, keyAliases), g[keyAliases]),
+			ManagedBy:         d.str(joinPath(path, keyManagedBy), g[keyManagedBy]),
 		}
+		group.GrantedElsewhere, _ = d.boolean(joinPath(path, keyGrantedElsewhere), g[keyGrantedElsewhere])
 		group.MFASelfService, _ = d.boolean(joinPath(path, keyMFASelfService), g[keyMFASelfService])
 		group.DenyCascadeCreation, _ = d.boolean(joinPath(path, keyDenyCascadeCreation), g[keyDenyCascadeCreation])
 		s.Groups[name] = group

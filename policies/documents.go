@@ -48,13 +48,20 @@ func Build(l *layout.Layout) (*Documents, error) {
 		Groups: make(map[string][]GroupPolicy, len(l.Groups)),
 	}
 	var problems layout.Problems
+	// A trust policy depends on the role definition, not on the account it
+	// is placed in: build it once per definition, not once per placement.
+	byDefinition := map[string]string{}
 	for _, r := range l.Roles {
-		text, err := Marshal(Trust(l, r))
-		if err != nil {
-			return nil, fmt.Errorf("building trust policy of role %s: %w", r.Key(), err)
-		}
-		if size := layout.PolicySize(text); size > l.Quotas.TrustPolicySize {
-			problems.Addf("roles."+r.Name, "the trust policy in account %q is %d characters, over the quota of %d (quotas.trustPolicySize)", r.Account.Name, size, l.Quotas.TrustPolicySize)
+		text, ok := byDefinition[r.Name]
+		if !ok {
+			var err error
+			if text, err = Marshal(Trust(l, r)); err != nil {
+				return nil, fmt.Errorf("building trust policy of role %s: %w", r.Key(), err)
+			}
+			byDefinition[r.Name] = text
+			if size := layout.PolicySize(text); size > l.Quotas.TrustPolicySize {
+				problems.Addf("roles."+r.Name, "the trust policy is %d characters, over the quota of %d (quotas.trustPolicySize)", size, l.Quotas.TrustPolicySize)
+			}
 		}
 		docs.Trust[r.Key()] = text
 	}
@@ -69,6 +76,9 @@ func Build(l *layout.Layout) (*Documents, error) {
 		if len(g.Roles) == 0 {
 			continue
 		}
+		// For a group owned by another stack this stack cannot see the other
+		// stacks' attachments: it may use all ten slots, and the README says
+		// how to share them.
 		limit := layout.MaxManagedPoliciesPerGroup - len(g.ManagedPolicyARNs)
 		if g.MFASelfService {
 			limit--
@@ -85,7 +95,7 @@ func Build(l *layout.Layout) (*Documents, error) {
 			if len(rs) == 0 {
 				continue
 			}
-			name := PolicyName(g.Name, b)
+			name := PolicyName(g.Name, l.PolicyNameSuffix, b)
 			if len(name) > 128 {
 				problems.Addf("groups."+g.Name, "the name is too long to derive its policy name %q (IAM allows 128 characters)", name)
 			}

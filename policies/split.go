@@ -122,10 +122,15 @@ func jumpHash(key uint64, n int) int {
 }
 
 // PolicyName is the name of a group's b-th assume-role policy. The first
-// keeps the unsuffixed name, so a group that grows past one policy keeps it.
-func PolicyName(group string, b int) string {
-	if b == 0 {
-		return group + "-assume-roles"
+// keeps the unnumbered name, so a group that grows past one policy keeps it.
+// A stack suffix tells apart the policies several stacks attach to one group.
+func PolicyName(group, stackSuffix string, b int) string {
+	name := group + "-assume-roles"
+	if stackSuffix != "" {
+		name += "-" + stackSuffix
 	}
-	return fmt.Sprintf("%s-assume-roles-%d", group, b+1)
+	if b == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s-%d", name, b+1)
 }

@@ -64,8 +64,16 @@ func Check(l *layout.Layout, docs *policies.Documents) (Result, error) {
 		c.actions[policies.ActionTagSession] = true
 	}
 	var res Result
+	// Placements of one definition share their trust policy; a document is
+	// read once per definition, which keeps the check linear in distinct
+	// documents rather than in accounts.
+	checked := map[string]string{}
 	for _, r := range l.Roles {
-		c.trust(r, docs.Trust[r.Key()])
+		text := docs.Trust[r.Key()]
+		if checked[r.Name] != text {
+			c.trust(r, text)
+			checked[r.Name] = text
+		}
 		if len(r.Groups) == 0 && len(r.TrustedAccounts) == 0 {
 			res.Unreachable = append(res.Unreachable, r.Key())
 		}
