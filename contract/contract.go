@@ -20,6 +20,36 @@ const (
 	GroupsKey = "groups"
 )
 
+// Stack output keys for people and tools (package profiles renders them).
+// Added in version 1: additions keep the version.
+const (
+	// AWSConfigKey holds the organization's ~/.aws/config fragment: one
+	// profile per role placement; MFA roles carry a commented-out
+	// mfa_serial to complete.
+	AWSConfigKey = "awsConfig"
+	// AWSConfigByUserKey holds {user name: that user's ~/.aws/config
+	// fragment}: only the roles of the user's groups, with mfa_serial and
+	// role_session_name.
+	AWSConfigByUserKey = "awsConfigByUser"
+	// AWSConfigureCommandsKey holds AWSConfigKey as `aws configure set` lines.
+	AWSConfigureCommandsKey = "awsConfigureCommands"
+	// AWSConfigureCommandsByUserKey holds {user name: AWSConfigByUserKey's
+	// fragment as `aws configure set` lines}.
+	AWSConfigureCommandsByUserKey = "awsConfigureCommandsByUser"
+	// SwitchRoleURLsKey holds {account name: {role name: console switch-role
+	// URL}} for every role the console can switch to.
+	SwitchRoleURLsKey = "switchRoleUrls"
+	// ExtendSwitchRolesConfigKey holds the aws-extend-switch-roles text.
+	ExtendSwitchRolesConfigKey = "extendSwitchRolesConfig"
+	// ConsoleExclusionsKey holds {account name: {role name: [reason, ...]}}:
+	// roles left out of SwitchRoleURLsKey or ExtendSwitchRolesConfigKey.
+	ConsoleExclusionsKey = "consoleExclusions"
+	// AccessMatrixKey holds who may assume which role, as a Markdown table.
+	AccessMatrixKey = "accessMatrix"
+	// AccessMatrixMermaidKey holds the same as a Mermaid flowchart.
+	AccessMatrixMermaidKey = "accessMatrixMermaid"
+)
+
 // Fields of one entry of RolesKey.
 const (
 	RoleAccountID          = "accountId"
@@ -34,5 +64,6 @@ const (
 // Fields of one entry of GroupsKey.
 const (
 	GroupArn      = "arn"
+	GroupName     = "name"
 	GroupRoleArns = "roleArns"
 )

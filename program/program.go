@@ -109,15 +109,26 @@ func Deploy(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, set
 			}
 		}
 	}
+	shared, err := sharedGroups(ctx, l)
+	if err != nil {
+		return nil, err
+	}
 	groups := make(map[string]*iam.Group, len(l.Groups))
 	for _, g := range l.Groups {
 		opts := components.Renamed(g.Aliases)
-		grp, err := components.NewGroup(ctx, g.Name, &components.GroupArgs{Group: g, Policies: docs.Groups[g.Name], Guardrails: guardrails[g.Name]}, opts...)
+		grp, err := components.NewGroup(ctx, g.Name, &components.GroupArgs{
+			Group:          g,
+			Policies:       docs.Groups[g.Name],
+			Guardrails:     guardrails[g.Name],
+			OwnedElsewhere: shared[g.Name],
+		}, opts...)
 		if err != nil {
 			return nil, err
 		}
 		d.Groups[g.Name] = grp
-		groups[g.Name] = grp.Group
+		if grp.Group != nil {
+			groups[g.Name] = grp.Group
+		}
 	}
 	if len(l.Users) > 0 {
 		people, err := components.NewPeople(ctx, "people", &components.PeopleArgs{Users: l.Users, Groups: groups})
@@ -163,6 +174,7 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *Deployment) {
 		}
 		groups[g.Name] = pulumi.Map{
 			contract.GroupArn:      d.Groups[g.Name].Arn,
+			contract.GroupName:     pulumi.String(g.Name),
 			contract.GroupRoleArns: arns,
 		}
 	}

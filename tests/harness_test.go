@@ -44,6 +44,7 @@ const (
 	typeGroupComponent  = "iam-layout:organization:Group"
 	typePeople          = "iam-layout:organization:People"
 	typeGuardrails      = "iam-layout:organization:Guardrails"
+	typeStackReference  = "pulumi:pulumi:StackReference"
 )
 
 // recorded is one resource the program registered.
@@ -77,6 +78,8 @@ type awsMocks struct {
 	mu        sync.Mutex
 	providers map[string]string // provider ID -> account ID it assumes into
 	resources []recorded
+	// stacks are other stacks' outputs, for StackReferences.
+	stacks map[string]map[string]any
 }
 
 func newMocks(master string) *awsMocks {
@@ -95,6 +98,9 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		Name:   args.Name,
 		Custom: args.Custom,
 		Inputs: args.Inputs,
+	}
+	if rpc := args.ReadRPC; rpc != nil {
+		rec.Parent = rpc.GetParent()
 	}
 	if rpc := args.RegisterRPC; rpc != nil {
 		rec.Parent = rpc.GetParent()
@@ -133,6 +139,15 @@ func newURN(parent, typ, name string) string {
 func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 	state := rec.Inputs.Copy()
 	set := func(k, v string) { state[resource.PropertyKey(k)] = resource.NewStringProperty(v) }
+	if rec.Type == typeStackReference {
+		outputs, ok := m.stacks[rec.Name]
+		if !ok {
+			return "", nil, fmt.Errorf("unknown stack %q", rec.Name)
+		}
+		return rec.Name, resource.NewPropertyMapFromMap(map[string]any{
+			"name": rec.Name, "outputs": outputs, "secretOutputNames": []string{},
+		}), nil
+	}
 	if !rec.Custom {
 		if !strings.HasPrefix(rec.Type, project+":") {
 			return "", nil, fmt.Errorf("unknown component type")
@@ -260,7 +275,14 @@ type result struct {
 // run runs the program under mocks with the given engine config.
 func run(t testing.TB, cfg map[string]string) *result {
 	t.Helper()
+	return runWithStacks(t, cfg, nil)
+}
+
+// runWithStacks runs the program where other stacks have the given outputs.
+func runWithStacks(t testing.TB, cfg map[string]string, stacks map[string]map[string]any) *result {
+	t.Helper()
 	m := newMocks(seedMaster)
+	m.stacks = stacks
 	res := &result{Exports: map[string]any{}}
 	res.Err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program.Run(ctx); err != nil {

@@ -1,0 +1,227 @@
+// Package cli is the offline iam-layout command: it reads a stack's
+// Pulumi.<stack>.yaml and prints what the stack's outputs for people hold
+// (profiles, console links, the access matrix) without Pulumi, credentials or
+// a deployment. It renders with package profiles, as the program does, so the
+// two agree byte for byte.
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"iam-layout/layout"
+	"iam-layout/profiles"
+	"iam-layout/stackfile"
+)
+
+// organizationKey is the program's config key (program.ConfigKey), repeated
+// so the command does not link the Pulumi SDK; a test keeps them equal.
+const organizationKey = "organization"
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// Formats of the profiles command and the stack output each prints.
+const (
+	FormatConfig      = "config"       // awsConfig, or awsConfigByUser[user]
+	FormatCommands    = "commands"     // awsConfigureCommands, or awsConfigureCommandsByUser[user]
+	FormatLinks       = "links"        // switchRoleUrls
+	FormatSwitchRoles = "switch-roles" // extendSwitchRolesConfig
+	FormatExclusions  = "exclusions"   // consoleExclusions
+)
+
+// Formats of the matrix command.
+const (
+	FormatMarkdown = "markdown" // accessMatrix
+	FormatMermaid  = "mermaid"  // accessMatrixMermaid
+)
+
+var (
+	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
+	matrixFormats   = []string{FormatMarkdown, FormatMermaid}
+)
+
+const usageText = `usage:
+  iam-layout profiles --stack NAME [--dir DIR] [--user NAME] [--format FORMAT]
+  iam-layout matrix   --stack NAME [--dir DIR] [--format markdown|mermaid]
+
+Prints what the stack's outputs hold, from Pulumi.<NAME>.yaml alone.
+
+profiles formats:
+  config        ~/.aws/config profiles (awsConfig; with --user: awsConfigByUser[NAME])
+  commands      the same as aws configure set lines (awsConfigureCommands[ByUser])
+  links         console switch-role URLs as JSON (switchRoleUrls)
+  switch-roles  aws-extend-switch-roles configuration (extendSwitchRolesConfig)
+  exclusions    roles left out of the console outputs, with why, as JSON (consoleExclusions)
+matrix formats:
+  markdown      who may assume which role, as a table (accessMatrix)
+  mermaid       the same as a Mermaid flowchart (accessMatrixMermaid)
+`
+
+// Run runs the command with args (without the program name) and returns the
+// exit code. Results go to stdout, errors and usage to stderr.
+func Run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "profiles":
+		return runCommand(args[0], args[1:], stdout, stderr, profilesFormats, true)
+	case "matrix":
+		return runCommand(args[0], args[1:], stdout, stderr, matrixFormats, false)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usageText)
+		return ExitOK
+	default:
+		fmt.Fprintf(stderr, "iam-layout: unknown command %q\n%s", args[0], usageText)
+		return ExitUsage
+	}
+}
+
+// runCommand runs one command; its first format is the default.
+func runCommand(name string, args []string, stdout, stderr io.Writer, formats []string, withUser bool) int {
+	fs := flag.NewFlagSet("iam-layout "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	stack := fs.String("stack", "", "stack whose Pulumi.<stack>.yaml to read")
+	dir := fs.String("dir", ".", "project directory (holding Pulumi.yaml)")
+	format := fs.String("format", formats[0], "what to print")
+	var user *string
+	if withUser {
+		user = fs.String("user", "", "one user's profiles instead of the organization's")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageText)
+			return ExitOK
+		}
+		fmt.Fprintf(stderr, "iam-layout %s: %v\n%s", name, err, usageText)
+		return ExitUsage
+	}
+	if *stack == "" || fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "iam-layout %s: --stack is required and nothing else may follow the flags\n%s", name, usageText)
+		return ExitUsage
+	}
+	if !contains(formats, *format) {
+		fmt.Fprintf(stderr, "iam-layout %s: unknown format %q (one of: %s)\n", name, *format, strings.Join(formats, ", "))
+		return ExitUsage
+	}
+	l, region, err := load(*dir, *stack)
+	if err != nil {
+		fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)
+		return ExitError
+	}
+	userName := ""
+	if user != nil {
+		userName = *user
+	}
+	value, err := selectOutput(profiles.Render(l, region), l, *format, userName)
+	if err != nil {
+		fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)
+		return ExitUsage
+	}
+	if err := write(stdout, value); err != nil {
+		fmt.Fprintf(stderr, "iam-layout %s: writing output: %v\n", name, err)
+		return ExitError
+	}
+	return ExitOK
+}
+
+// load reads a stack's organization and aws:region the way the engine hands
+// them to the program.
+func load(dir, stack string) (*layout.Layout, string, error) {
+	project, err := stackfile.Project(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg, err := stackfile.Read(dir, stack)
+	if err != nil {
+		return nil, "", err
+	}
+	key := project + ":" + organizationKey
+	raw, ok := cfg[key]
+	if !ok {
+		return nil, "", fmt.Errorf("stack %s has no %s: describe the organization in Pulumi.%s.yaml", stack, key, stack)
+	}
+	l, err := layout.Load([]byte(raw))
+	if err != nil {
+		return nil, "", fmt.Errorf("stack %s: %w", stack, err)
+	}
+	return l, cfg["aws:region"], nil
+}
+
+// selectOutput picks the rendered value a format prints.
+func selectOutput(r *profiles.Rendered, l *layout.Layout, format, user string) (any, error) {
+	if user != "" {
+		if format != FormatConfig && format != FormatCommands {
+			return nil, fmt.Errorf("--user goes with --format %s or %s, not %s", FormatConfig, FormatCommands, format)
+		}
+		if _, ok := r.AWSConfigByUser[user]; !ok {
+			return nil, fmt.Errorf("no user %q in the organization (users: %s)", user, strings.Join(userNames(l), ", "))
+		}
+	}
+	switch format {
+	case FormatConfig:
+		if user != "" {
+			return r.AWSConfigByUser[user], nil
+		}
+		return r.AWSConfig, nil
+	case FormatCommands:
+		if user != "" {
+			return r.ConfigureCommandsByUser[user], nil
+		}
+		return r.ConfigureCommands, nil
+	case FormatLinks:
+		return r.SwitchRoleURLs, nil
+	case FormatSwitchRoles:
+		return r.ExtendSwitchRolesConfig, nil
+	case FormatExclusions:
+		return r.ConsoleExclusions, nil
+	case FormatMarkdown:
+		return r.AccessMatrix, nil
+	case FormatMermaid:
+		return r.AccessMatrixMermaid, nil
+	}
+	return nil, fmt.Errorf("unknown format %q", format)
+}
+
+// write prints text outputs as they are and structured ones as JSON, the
+// way `pulumi stack output --json` shows them (2-space indent, '&' kept
+// readable in URLs).
+func write(w io.Writer, value any) error {
+	if s, ok := value.(string); ok {
+		_, err := io.WriteString(w, s)
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(value)
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+func userNames(l *layout.Layout) []string {
+	names := make([]string, len(l.Users))
+	for i, u := range l.Users {
+		names[i] = u.Name
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"iam-layout/layout"
+	"iam-layout/profiles"
+	"iam-layout/program"
+	"iam-layout/stackfile"
+)
+
+// projectDir is the repository root, holding Pulumi.yaml and Pulumi.dev.yaml.
+const projectDir = ".."
+
+func runCLI(args ...string) (stdout, stderr string, code int) {
+	var out, errOut bytes.Buffer
+	code = Run(args, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// devRendered renders the dev stack directly, as the program does.
+func devRendered(t *testing.T) *profiles.Rendered {
+	t.Helper()
+	cfg, err := stackfile.Read(projectDir, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := layout.Load([]byte(cfg["iam-layout:"+program.ConfigKey]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return profiles.Render(l, cfg["aws:region"])
+}
+
+func TestOrganizationKeyIsTheProgramsConfigKey(t *testing.T) {
+	t.Parallel()
+	if organizationKey != program.ConfigKey {
+		t.Errorf("cli reads %q, the program %q", organizationKey, program.ConfigKey)
+	}
+}
+
+func TestEachFormatPrintsItsRenderingOfTheStack(t *testing.T) {
+	t.Parallel()
+	r := devRendered(t)
+	cases := map[string]struct {
+		args []string
+		text string // printed as is
+		json any    // printed as JSON
+	}{
+		"default is the organization's config": {args: []string{"profiles"}, text: r.AWSConfig},
+		"config":                               {args: []string{"profiles", "--format", "config"}, text: r.AWSConfig},
+		"one user's config":                    {args: []string{"profiles", "--user", "alice"}, text: r.AWSConfigByUser["alice"]},
+		"commands":                             {args: []string{"profiles", "--format", "commands"}, text: r.ConfigureCommands},
+		"one user's commands":                  {args: []string{"profiles", "--format", "commands", "--user", "bob"}, text: r.ConfigureCommandsByUser["bob"]},
+		"switch-roles":                         {args: []string{"profiles", "--format", "switch-roles"}, text: r.ExtendSwitchRolesConfig},
+		"links":                                {args: []string{"profiles", "--format", "links"}, json: r.SwitchRoleURLs},
+		"exclusions":                           {args: []string{"profiles", "--format", "exclusions"}, json: r.ConsoleExclusions},
+		"matrix defaults to markdown":          {args: []string{"matrix"}, text: r.AccessMatrix},
+		"matrix as mermaid":                    {args: []string{"matrix", "--format", "mermaid"}, text: r.AccessMatrixMermaid},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runCLI(append(tc.args, "--stack", "dev", "--dir", projectDir)...)
+			if code != ExitOK || stderr != "" {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if tc.json == nil {
+				if stdout != tc.text {
+					t.Errorf("stdout:\n%s\nwant:\n%s", stdout, tc.text)
+				}
+				return
+			}
+			// Decode into the rendered value's own type: same meaning,
+			// whatever the layout of the JSON.
+			got := reflect.New(reflect.TypeOf(tc.json))
+			if err := json.Unmarshal([]byte(stdout), got.Interface()); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+			}
+			if !reflect.DeepEqual(got.Elem().Interface(), tc.json) {
+				t.Errorf("stdout = %v, want %v", got.Elem().Interface(), tc.json)
+			}
+			if strings.Contains(stdout, `\u0026`) {
+				t.Errorf("URLs are HTML-escaped: %s", stdout)
+			}
+		})
+	}
+}
+
+func TestBadUsageExitsTwoAndSaysWhatIsWrongOnStderr(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		args []string
+		want string
+	}{
+		"no command":          {nil, "usage:"},
+		"unknown command":     {[]string{"profile", "--stack", "dev"}, `unknown command "profile"`},
+		"no stack":            {[]string{"profiles"}, "--stack is required"},
+		"stray argument":      {[]string{"profiles", "--stack", "dev", "extra"}, "nothing else may follow the flags"},
+		"unknown flag":        {[]string{"matrix", "--stack", "dev", "--user", "alice"}, "flag provided but not defined: -user"},
+		"unknown format":      {[]string{"profiles", "--stack", "dev", "--format", "mermaid"}, `unknown format "mermaid" (one of: config, commands, links, switch-roles, exclusions)`},
+		"user with links":     {[]string{"profiles", "--stack", "dev", "--user", "alice", "--format", "links"}, "--user goes with --format config or commands, not links"},
+		"unknown user":        {[]string{"profiles", "--stack", "dev", "--user", "zed"}, `no user "zed" in the organization (users: alice, bob, carol)`},
+		"matrix bad format":   {[]string{"matrix", "--stack", "dev", "--format", "csv"}, `unknown format "csv" (one of: markdown, mermaid)`},
+		"help is not a usage": {[]string{"help"}, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runCLI(append(tc.args, "--dir", projectDir)...)
+			if tc.want == "" {
+				if code != ExitOK || !strings.Contains(stdout, "usage:") {
+					t.Errorf("help: exit %d, stdout %q", code, stdout)
+				}
+				return
+			}
+			if code != ExitUsage || stdout != "" || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and stderr saying %q", code, stdout, stderr, tc.want)
+			}
+		})
+	}
+}
+
+func TestABadStackExitsOneWithTheProblems(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Pulumi.yaml", "name: acme-iam\nruntime: go\n")
+	write("Pulumi.invalid.yaml", "config:\n  acme-iam:organization:\n    masterAccountId: \"012345678901\"\n    accounts:\n      qa:\n        id: 234567890123\n")
+	write("Pulumi.empty.yaml", "config:\n  aws:region: us-east-1\n")
+	cases := map[string]struct {
+		stack string
+		want  []string
+	}{
+		"missing stack file":   {"nope", []string{"Pulumi.nope.yaml"}},
+		"no organization":      {"empty", []string{"stack empty has no acme-iam:organization"}},
+		"invalid organization": {"invalid", []string{"stack invalid: invalid organization configuration", "accounts.qa.id: must be a quoted string of 12 digits"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runCLI("profiles", "--stack", tc.stack, "--dir", dir)
+			if code != ExitError || stdout != "" {
+				t.Errorf("exit %d, stdout %q; want exit 1 and nothing on stdout", code, stdout)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q does not say %q", stderr, w)
+				}
+			}
+		})
+	}
+}

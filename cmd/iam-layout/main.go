@@ -1,0 +1,16 @@
+// Command iam-layout prints, from a stack's Pulumi.<stack>.yaml alone, what
+// the stack's outputs for people hold: ~/.aws/config profiles (the
+// organization's or one user's), aws configure set commands, console links,
+// the aws-extend-switch-roles configuration and the access matrix. Run
+// `go run ./cmd/iam-layout help` for usage; the body lives in package cli.
+package main
+
+import (
+	"os"
+
+	"iam-layout/cli"
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+}

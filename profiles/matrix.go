@@ -1,0 +1,188 @@
+package profiles
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"iam-layout/layout"
+)
+
+// Grant says who may assume one role placement.
+type Grant struct {
+	Role *layout.Role
+	// Groups may assume the role; Users are their members, each once.
+	Groups []*layout.Group
+	Users  []*layout.User
+}
+
+// Matrix is who may assume which role in which account, one Grant per role
+// placement in layout order (account, then role).
+type Matrix struct {
+	// MasterAccountID is the management account, where users and groups live.
+	MasterAccountID string
+	Grants          []Grant
+}
+
+// AccessMatrix derives the matrix from the layout's group grants: the same
+// grants the group policies are built from.
+func AccessMatrix(l *layout.Layout) Matrix {
+	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles))}
+	for _, r := range l.Roles {
+		g := Grant{Role: r, Groups: r.Groups}
+		seen := map[*layout.User]bool{}
+		for _, grp := range r.Groups {
+			for _, u := range grp.Members {
+				if !seen[u] {
+					seen[u] = true
+					g.Users = append(g.Users, u)
+				}
+			}
+		}
+		sort.Slice(g.Users, func(i, j int) bool { return g.Users[i].Name < g.Users[j].Name })
+		m.Grants = append(m.Grants, g)
+	}
+	return m
+}
+
+// Matrix table columns.
+const (
+	ColumnAccount   = "account"
+	ColumnAccountID = "account ID"
+	ColumnRole      = "role"
+	ColumnProfile   = "profile"
+	ColumnMFA       = "MFA"
+	ColumnGroups    = "groups"
+	ColumnUsers     = "users"
+)
+
+// MatrixColumns are the Markdown table's columns, in order.
+var MatrixColumns = []string{ColumnAccount, ColumnAccountID, ColumnRole, ColumnProfile, ColumnMFA, ColumnGroups, ColumnUsers}
+
+// Cell values of the MFA column and of empty lists.
+const (
+	MFANo          = "no"
+	MFAYes         = "yes"
+	MFADestructive = "yes (destructive)"
+	Nobody         = "nobody"
+)
+
+// Markdown renders the matrix as a table, one row per role placement.
+// Names cannot hold '|' (IAM and config validation), so no cell needs
+// escaping.
+func (m Matrix) Markdown() string {
+	var b strings.Builder
+	b.WriteString("| " + strings.Join(MatrixColumns, " | ") + " |\n")
+	b.WriteString(strings.Repeat("|---", len(MatrixColumns)) + "|\n")
+	for _, g := range m.Grants {
+		r := g.Role
+		groups := make([]string, len(g.Groups))
+		for i, grp := range g.Groups {
+			groups[i] = grp.Name
+		}
+		users := make([]string, len(g.Users))
+		for i, u := range g.Users {
+			users[i] = u.Name
+		}
+		cells := []string{r.Account.Name, r.Account.ID, r.Name, r.ProfileName, mfaCell(r), list(groups), list(users)}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	return b.String()
+}
+
+func mfaCell(r *layout.Role) string {
+	switch {
+	case r.Destructive:
+		return MFADestructive
+	case r.RequireMFA:
+		return MFAYes
+	default:
+		return MFANo
+	}
+}
+
+func list(names []string) string {
+	if len(names) == 0 {
+		return Nobody
+	}
+	return strings.Join(names, ", ")
+}
+
+// Mermaid edge labels.
+const (
+	EdgeAssume        = "sts:AssumeRole"
+	EdgeAssumeWithMFA = "sts:AssumeRole + MFA"
+)
+
+// Mermaid renders the matrix as a flowchart: users and groups in the
+// management account, roles in their accounts, one labelled edge per grant.
+// Node IDs are positional (u1, g1, a1, r1) because names may hold characters
+// Mermaid IDs cannot; labels carry the names.
+func (m Matrix) Mermaid() string {
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	userID, groupID := map[*layout.User]string{}, map[*layout.Group]string{}
+	var users []*layout.User
+	var groups []*layout.Group
+	var accounts []*layout.Account
+	accountRoles := map[*layout.Account][]Grant{}
+	for _, g := range m.Grants {
+		for _, grp := range g.Groups {
+			if groupID[grp] == "" {
+				groupID[grp] = fmt.Sprintf("g%d", len(groupID)+1)
+				groups = append(groups, grp)
+			}
+		}
+		for _, u := range g.Users {
+			if userID[u] == "" {
+				userID[u] = fmt.Sprintf("u%d", len(userID)+1)
+				users = append(users, u)
+			}
+		}
+		a := g.Role.Account
+		if accountRoles[a] == nil {
+			accounts = append(accounts, a)
+		}
+		accountRoles[a] = append(accountRoles[a], g)
+	}
+	fmt.Fprintf(&b, "  subgraph master[%q]\n", "management account "+m.MasterAccountID)
+	for _, u := range users {
+		fmt.Fprintf(&b, "    %s((%q))\n", userID[u], u.Name)
+	}
+	for _, grp := range groups {
+		fmt.Fprintf(&b, "    %s[%q]\n", groupID[grp], "group "+grp.Name)
+	}
+	b.WriteString("  end\n")
+	roleID := map[*layout.Role]string{}
+	for i, a := range accounts {
+		fmt.Fprintf(&b, "  subgraph a%d[%q]\n", i+1, a.Name+" "+a.ID)
+		for _, g := range accountRoles[a] {
+			roleID[g.Role] = fmt.Sprintf("r%d", len(roleID)+1)
+			label := "role " + g.Role.Name
+			if g.Role.Destructive {
+				label += "<br/>destructive, MFA"
+			} else if g.Role.RequireMFA {
+				label += "<br/>MFA"
+			}
+			fmt.Fprintf(&b, "    %s[%q]\n", roleID[g.Role], label)
+		}
+		b.WriteString("  end\n")
+	}
+	for _, u := range users {
+		for _, grp := range u.Groups {
+			if groupID[grp] != "" {
+				fmt.Fprintf(&b, "  %s --> %s\n", userID[u], groupID[grp])
+			}
+		}
+	}
+	for _, g := range m.Grants {
+		label := EdgeAssume
+		if g.Role.RequireMFA {
+			label = EdgeAssumeWithMFA
+		}
+		for _, grp := range g.Groups {
+			fmt.Fprintf(&b, "  %s -- %q --> %s\n", groupID[grp], label, roleID[g.Role])
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,34 @@
+package stackfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ProjectFile is the project file inside a project directory.
+func ProjectFile(projectDir string) string {
+	return filepath.Join(projectDir, "Pulumi.yaml")
+}
+
+// Project reads the project name from Pulumi.yaml: the namespace of the
+// project's own config keys ("<project>:organization").
+func Project(projectDir string) (string, error) {
+	data, err := os.ReadFile(ProjectFile(projectDir))
+	if err != nil {
+		return "", fmt.Errorf("reading project file: %w", err)
+	}
+	var file struct {
+		Name string `yaml:"name"`
+	}
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		return "", fmt.Errorf("parsing Pulumi.yaml: %w", err)
+	}
+	if file.Name == "" {
+		return "", errors.New("no project name (name:) in Pulumi.yaml")
+	}
+	return file.Name, nil
+}

@@ -1,0 +1,227 @@
+package tests
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"iam-layout/components"
+	"iam-layout/layout"
+	"iam-layout/policies"
+	"iam-layout/program"
+	"iam-layout/synthetic"
+)
+
+// benchSizes are the organization sizes of the scale benchmarks: N accounts
+// (3 roles each), 20 groups, 500 users.
+var benchSizes = []int{10, 100, 1000}
+
+func benchOrganization(n int) *layout.Spec {
+	return synthetic.Organization(synthetic.Options{Accounts: n, Groups: 20, Users: 500, Seed: 1})
+}
+
+// benchConfig is engine config for the n-account organization, as JSON
+// text, the way `pulumi up` hands it over.
+func benchConfig(b testing.TB, n int) map[string]string {
+	b.Helper()
+	return withOrganization(specJSON(benchOrganization(n)))
+}
+
+// BenchmarkLayout runs the whole program under mocks: config parsing,
+// validation, documents, policy check, components and outputs.
+func BenchmarkLayout(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			cfg := benchConfig(b, n)
+			var registered int
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m := newMocks(synthetic.Master)
+				err := pulumi.RunErr(program.Run, pulumi.WithMocks(project, stack, m), func(info *pulumi.RunInfo) { info.Config = cfg })
+				if err != nil {
+					b.Fatal(err)
+				}
+				registered = len(m.resources)
+			}
+			b.ReportMetric(float64(registered), "resources/op")
+		})
+	}
+}
+
+// BenchmarkFloor registers the same custom resources as BenchmarkLayout,
+// same types and count, directly, with inputs computed before the timer
+// and no components: what the engine SDK costs whatever the program does.
+func BenchmarkFloor(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			plan := newFloorPlan(b, benchOrganization(n))
+			var registered int
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m := newMocks(synthetic.Master)
+				if err := pulumi.RunErr(plan.register, pulumi.WithMocks(project, stack, m)); err != nil {
+					b.Fatal(err)
+				}
+				registered = len(m.resources)
+			}
+			b.ReportMetric(float64(registered), "resources/op")
+		})
+	}
+}
+
+// floorPlan is every resource input of a layout, as plain values.
+type floorPlan struct {
+	accounts []floorAccount
+	groups   []floorGroup
+	users    []*layout.User
+}
+
+type floorAccount struct {
+	name, accessRole string
+	roles            []floorRole
+}
+
+type floorRole struct {
+	key   string
+	args  iam.RoleArgs
+	attch []string // policy ARNs
+	names []string // attachment logical names
+	pols  []layout.InlinePolicy
+}
+
+type floorGroup struct {
+	name, path string
+	policies   []policies.GroupPolicy
+	arns       []string
+	declared   []string
+}
+
+func newFloorPlan(b testing.TB, spec *layout.Spec) *floorPlan {
+	b.Helper()
+	l, err := layout.Resolve(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs, err := policies.Build(l)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := &floorPlan{users: l.Users}
+	for _, a := range l.Accounts {
+		fa := floorAccount{name: a.Name, accessRole: a.AccessRoleARN}
+		for _, r := range a.Roles {
+			fr := floorRole{key: r.Key(), pols: r.InlinePolicies, args: iam.RoleArgs{
+				Name:               pulumi.String(r.Name),
+				Path:               pulumi.String(r.Path),
+				AssumeRolePolicy:   pulumi.String(docs.Trust[r.Key()]),
+				MaxSessionDuration: pulumi.Int(r.MaxSessionDuration),
+				Description:        pulumi.String(r.Description),
+				Tags:               pulumi.ToStringMap(r.Tags),
+			}}
+			for _, arn := range r.ManagedPolicyARNs {
+				fr.attch = append(fr.attch, arn)
+				fr.names = append(fr.names, r.Key()+"/"+arn[len("arn:aws:iam::"):])
+			}
+			fa.roles = append(fa.roles, fr)
+		}
+		p.accounts = append(p.accounts, fa)
+	}
+	for _, g := range l.Groups {
+		fg := floorGroup{name: g.Name, path: g.Path, policies: docs.Groups[g.Name], declared: g.ManagedPolicyARNs}
+		for _, gp := range fg.policies {
+			fg.arns = append(fg.arns, layout.PolicyARN(l.Partition, l.MasterAccountID, gp.Path, gp.Name))
+		}
+		p.groups = append(p.groups, fg)
+	}
+	return p
+}
+
+func (p *floorPlan) register(ctx *pulumi.Context) error {
+	for _, a := range p.accounts {
+		prov, err := aws.NewProvider(ctx, a.name, &aws.ProviderArgs{
+			AssumeRole: aws.ProviderAssumeRoleArgs{RoleArn: pulumi.String(a.accessRole), SessionName: pulumi.String(components.SessionName)},
+			Region:     pulumi.String("us-east-1"),
+		})
+		if err != nil {
+			return err
+		}
+		in := pulumi.Provider(prov)
+		for _, r := range a.roles {
+			args := r.args
+			if _, err := iam.NewRole(ctx, r.key, &args, in); err != nil {
+				return err
+			}
+			for i, arn := range r.attch {
+				if _, err := iam.NewRolePolicyAttachment(ctx, r.names[i], &iam.RolePolicyAttachmentArgs{Role: args.Name, PolicyArn: pulumi.String(arn)}, in); err != nil {
+					return err
+				}
+			}
+			for _, ip := range r.pols {
+				if _, err := iam.NewRolePolicy(ctx, r.key+"/"+ip.Name, &iam.RolePolicyArgs{Role: args.Name, Name: pulumi.String(ip.Name), Policy: pulumi.String(ip.Document)}, in); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, g := range p.groups {
+		if _, err := iam.NewGroup(ctx, g.name, &iam.GroupArgs{Name: pulumi.String(g.name), Path: pulumi.String(g.path)}); err != nil {
+			return err
+		}
+		for i, gp := range g.policies {
+			if _, err := iam.NewPolicy(ctx, gp.Name, &iam.PolicyArgs{Name: pulumi.String(gp.Name), Path: pulumi.String(gp.Path), Policy: pulumi.String(gp.Document)}); err != nil {
+				return err
+			}
+			if _, err := iam.NewGroupPolicyAttachment(ctx, g.name+"/"+gp.Name, &iam.GroupPolicyAttachmentArgs{Group: pulumi.String(g.name), PolicyArn: pulumi.String(g.arns[i])}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range p.users {
+		if u.Create {
+			if _, err := iam.NewUser(ctx, u.Name, &iam.UserArgs{Name: pulumi.String(u.Name), Path: pulumi.String(u.Path)}); err != nil {
+				return err
+			}
+		}
+		groups := make([]string, len(u.Groups))
+		for i, g := range u.Groups {
+			groups[i] = g.Name
+		}
+		sort.Strings(groups)
+		if _, err := iam.NewUserGroupMembership(ctx, u.Name, &iam.UserGroupMembershipArgs{User: pulumi.String(u.Name), Groups: pulumi.ToStringArray(groups)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestFloorRegistersTheLayoutsCustomResources keeps the floor honest: the
+// same custom resources, by type and count, as the program itself.
+func TestFloorRegistersTheLayoutsCustomResources(t *testing.T) {
+	t.Parallel()
+	spec := benchOrganization(30)
+	count := func(rs []recorded) map[string]int {
+		out := map[string]int{}
+		for _, r := range rs {
+			if r.Custom {
+				out[r.Type]++
+			}
+		}
+		return out
+	}
+	layoutRun := mustRun(t, withOrganization(specJSON(spec)))
+	plan := newFloorPlan(t, spec)
+	m := newMocks(synthetic.Master)
+	if err := pulumi.RunErr(plan.register, pulumi.WithMocks(project, stack, m)); err != nil {
+		t.Fatal(err)
+	}
+	got, want := count(m.resources), count(layoutRun.Resources)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("floor registers %v\nlayout registers %v", got, want)
+	}
+}
