@@ -27,6 +27,9 @@ type ProfileSettings struct {
 	CredentialSource string
 	Region           string
 	DurationSeconds  int
+	// PerUserOutputs says whether the stack exports each user's fragments
+	// and the access matrix.
+	PerUserOutputs bool
 }
 
 var (
@@ -55,6 +58,7 @@ func resolveProfileSettings(s *Spec, l *Layout, ps *Problems) {
 		CredentialSource: p.CredentialSource,
 		Region:           p.Region,
 		DurationSeconds:  p.DurationSeconds,
+		PerUserOutputs:   p.PerUserOutputs == nil || *p.PerUserOutputs,
 	}
 	path := keyProfiles
 	for _, v := range templateVarRE.FindAllString(l.Profiles.NameTemplate, -1) {

@@ -65,6 +65,9 @@ type ProfilesSpec struct {
 	// DurationSeconds asks for sessions of this length (capped at each
 	// role's MaxSessionDuration); zero leaves it to the CLI (one hour).
 	DurationSeconds int
+	// PerUserOutputs exports the outputs that grow with people x roles
+	// (each user's fragments, the access matrix). Nil means true.
+	PerUserOutputs *bool
 }
 
 // AccountSpec is one child account.
@@ -196,6 +199,7 @@ const (
 	keySourceProfile    = "sourceProfile"
 	keyCredentialSource = "credentialSource"
 	keyDurationSeconds  = "durationSeconds"
+	keyPerUserOutputs   = "perUserOutputs"
 
 	keyQuotas                 = "quotas"
 	keyTrustPolicySize        = "trustPolicySize"
@@ -251,7 +255,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])
 	s.DestructiveMaxSessionDuration, _ = d.integer(keyDestructiveMaxSessionDuration, f[keyDestructiveMaxSessionDuration])
 
-	pf := d.fields(keyProfiles, f[keyProfiles], keyNameTemplate, keySourceProfile, keyCredentialSource, keyRegion, keyDurationSeconds)
+	pf := d.fields(keyProfiles, f[keyProfiles], keyNameTemplate, keySourceProfile, keyCredentialSource, keyRegion, keyDurationSeconds, keyPerUserOutputs)
 	s.Profiles = ProfilesSpec{
 		NameTemplate:     d.str(joinPath(keyProfiles, keyNameTemplate), pf[keyNameTemplate]),
 		SourceProfile:    d.str(joinPath(keyProfiles, keySourceProfile), pf[keySourceProfile]),
@@ -259,6 +263,9 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		Region:           d.str(joinPath(keyProfiles, keyRegion), pf[keyRegion]),
 	}
 	s.Profiles.DurationSeconds, _ = d.integer(joinPath(keyProfiles, keyDurationSeconds), pf[keyDurationSeconds])
+	if v, ok := d.boolean(joinPath(keyProfiles, keyPerUserOutputs), pf[keyPerUserOutputs]); ok {
+		s.Profiles.PerUserOutputs = &v
+	}
 
 	q := d.fields(keyQuotas, f[keyQuotas], keyTrustPolicySize, keyManagedPolicySize, keyManagedPoliciesPerRole, keyRoleInlinePolicySize)
 	s.Quotas.TrustPolicySize, _ = d.integer(joinPath(keyQuotas, keyTrustPolicySize), q[keyTrustPolicySize])

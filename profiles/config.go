@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"iam-layout/layout"
@@ -18,14 +17,15 @@ func AWSConfig(l *layout.Layout, stackRegion string) string {
 // AWSConfigForUser is u's own ~/.aws/config fragment: only the roles u may
 // assume, ready to use, mfa_serial included.
 func AWSConfigForUser(l *layout.Layout, u *layout.User, stackRegion string) string {
-	return configFile(userHeader(l, u), UserProfiles(l, u, stackRegion))
+	return newUserRenderer(l, stackRegion).config(u)
 }
 
 // AWSConfigByUser is AWSConfigForUser of every user, by user name.
 func AWSConfigByUser(l *layout.Layout, stackRegion string) map[string]string {
+	rd := newUserRenderer(l, stackRegion)
 	out := make(map[string]string, len(l.Users))
 	for _, u := range l.Users {
-		out[u.Name] = AWSConfigForUser(l, u, stackRegion)
+		out[u.Name] = rd.config(u)
 	}
 	return out
 }
@@ -38,15 +38,16 @@ func ConfigureCommands(l *layout.Layout, stackRegion string) string {
 // ConfigureCommandsForUser is AWSConfigForUser as `aws configure set`
 // command lines.
 func ConfigureCommandsForUser(l *layout.Layout, u *layout.User, stackRegion string) string {
-	return commands(userHeader(l, u), UserProfiles(l, u, stackRegion))
+	return newUserRenderer(l, stackRegion).commands(u)
 }
 
 // ConfigureCommandsByUser is ConfigureCommandsForUser of every user, by user
 // name.
 func ConfigureCommandsByUser(l *layout.Layout, stackRegion string) map[string]string {
+	rd := newUserRenderer(l, stackRegion)
 	out := make(map[string]string, len(l.Users))
 	for _, u := range l.Users {
-		out[u.Name] = ConfigureCommandsForUser(l, u, stackRegion)
+		out[u.Name] = rd.commands(u)
 	}
 	return out
 }
@@ -134,13 +135,18 @@ func configureSet(profile, key, value string) string {
 	return "aws configure set " + shellQuote("profile."+profile+"."+key) + " " + shellQuote(value)
 }
 
-// shellSafe are the characters that need no quoting in a POSIX shell word.
-// Validated names, ARNs and external IDs stay within them; quoting the rest
-// keeps a pasted line from doing anything but what it says.
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
+// shellQuote quotes s for a POSIX shell unless every character is safe
+// unquoted: letters, digits and _ @ % + = : , . / -. Validated names, ARNs and
+// external IDs stay within them; quoting the rest keeps a pasted line from
+// doing anything but what it says. (A byte loop, not a regexp: it runs for
+// every line of every user's commands.)
 func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
+	safe := s != ""
+	for i := 0; i < len(s) && safe; i++ {
+		c := s[i]
+		safe = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_@%+=:,./-", c) >= 0
+	}
+	if safe {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -35,3 +35,19 @@ func Render(l *layout.Layout, stackRegion string) *Rendered {
 		AccessMatrixMermaid:     m.Mermaid(),
 	}
 }
+
+// Size is the number of bytes rendered, stack-output text included.
+func (r *Rendered) Size() int {
+	n := len(r.AWSConfig) + len(r.ConfigureCommands) + len(r.ExtendSwitchRolesConfig) + len(r.AccessMatrix) + len(r.AccessMatrixMermaid)
+	for _, m := range []map[string]string{r.AWSConfigByUser, r.ConfigureCommandsByUser} {
+		for _, v := range m {
+			n += len(v)
+		}
+	}
+	for _, roles := range r.SwitchRoleURLs {
+		for _, u := range roles {
+			n += len(u)
+		}
+	}
+	return n
+}

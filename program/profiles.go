@@ -1,6 +1,8 @@
 package program
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
@@ -9,23 +11,45 @@ import (
 	"iam-layout/profiles"
 )
 
+// perUserOutputWarning is the size of the per-user outputs past which the
+// program suggests turning them off: stack outputs live in the state file,
+// which every `pulumi up` reads and writes whole.
+const perUserOutputWarning = 4 << 20
+
 // exportProfiles exports what people and tools need to use the layout. The
 // values are plain strings computed from the layout, not from the created
 // resources: role ARNs follow from account, path and name, and the offline
 // command (cmd/iam-layout) must print the very same bytes without deploying.
-func exportProfiles(ctx *pulumi.Context, l *layout.Layout) {
+func exportProfiles(ctx *pulumi.Context, l *layout.Layout) error {
 	// The stack's region is the profiles' last fallback, as it is the
 	// providers' (see readAWSSettings).
-	r := profiles.Render(l, config.New(ctx, "aws").Get(awsRegion))
-	ctx.Export(contract.AWSConfigKey, pulumi.String(r.AWSConfig))
-	ctx.Export(contract.AWSConfigByUserKey, pulumi.ToStringMap(r.AWSConfigByUser))
-	ctx.Export(contract.AWSConfigureCommandsKey, pulumi.String(r.ConfigureCommands))
-	ctx.Export(contract.AWSConfigureCommandsByUserKey, pulumi.ToStringMap(r.ConfigureCommandsByUser))
-	ctx.Export(contract.SwitchRoleURLsKey, pulumi.ToStringMapMap(r.SwitchRoleURLs))
-	ctx.Export(contract.ExtendSwitchRolesConfigKey, pulumi.String(r.ExtendSwitchRolesConfig))
-	ctx.Export(contract.ConsoleExclusionsKey, exclusionsOutput(r.ConsoleExclusions))
-	ctx.Export(contract.AccessMatrixKey, pulumi.String(r.AccessMatrix))
-	ctx.Export(contract.AccessMatrixMermaidKey, pulumi.String(r.AccessMatrixMermaid))
+	region := config.New(ctx, "aws").Get(awsRegion)
+	ctx.Export(contract.AWSConfigKey, pulumi.String(profiles.AWSConfig(l, region)))
+	ctx.Export(contract.AWSConfigureCommandsKey, pulumi.String(profiles.ConfigureCommands(l, region)))
+	ctx.Export(contract.SwitchRoleURLsKey, pulumi.ToStringMapMap(profiles.SwitchRoleURLs(l)))
+	ctx.Export(contract.ExtendSwitchRolesConfigKey, pulumi.String(profiles.ExtendSwitchRolesConfig(l, region)))
+	ctx.Export(contract.ConsoleExclusionsKey, exclusionsOutput(profiles.ExclusionsByAccount(l)))
+	if !l.Profiles.PerUserOutputs {
+		return nil
+	}
+	byUser := profiles.AWSConfigByUser(l, region)
+	commandsByUser := profiles.ConfigureCommandsByUser(l, region)
+	m := profiles.AccessMatrix(l)
+	matrix, mermaid := m.Markdown(), m.Mermaid()
+	ctx.Export(contract.AWSConfigByUserKey, pulumi.ToStringMap(byUser))
+	ctx.Export(contract.AWSConfigureCommandsByUserKey, pulumi.ToStringMap(commandsByUser))
+	ctx.Export(contract.AccessMatrixKey, pulumi.String(matrix))
+	ctx.Export(contract.AccessMatrixMermaidKey, pulumi.String(mermaid))
+	size := len(matrix) + len(mermaid)
+	for _, m := range []map[string]string{byUser, commandsByUser} {
+		for _, text := range m {
+			size += len(text)
+		}
+	}
+	if size > perUserOutputWarning {
+		return ctx.Log.Warn(fmt.Sprintf("the per-user outputs hold %d MB of text, all of it in the stack's state: set profiles.perUserOutputs to false and hand people their profiles with `go run ./cmd/iam-layout profiles --stack %s --user NAME`", size>>20, ctx.Stack()), nil)
+	}
+	return nil
 }
 
 func exclusionsOutput(byAccount map[string]map[string][]string) pulumi.Map {

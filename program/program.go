@@ -137,11 +137,13 @@ func Deploy(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, set
 		}
 		d.People = people
 	}
-	export(ctx, l, d)
+	if err := export(ctx, l, d); err != nil {
+		return nil, fmt.Errorf("exporting outputs: %w", err)
+	}
 	return d, nil
 }
 
-func export(ctx *pulumi.Context, l *layout.Layout, d *Deployment) {
+func export(ctx *pulumi.Context, l *layout.Layout, d *Deployment) error {
 	roleArns := pulumi.Map{}
 	roles := pulumi.Map{}
 	for name, acct := range d.Accounts {
@@ -183,5 +185,5 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *Deployment) {
 	ctx.Export(contract.RoleArnsKey, roleArns)
 	ctx.Export(contract.RolesKey, roles)
 	ctx.Export(contract.GroupsKey, groups)
-	exportProfiles(ctx, l)
+	return exportProfiles(ctx, l)
 }

@@ -44,6 +44,9 @@ func specJSON(s *layout.Spec) map[string]any {
 		users[name] = map[string]any{"groups": u.Groups, "create": u.Create}
 	}
 	org["accounts"], org["roles"], org["groups"], org["users"] = accounts, roles, groups, users
+	if s.Profiles.PerUserOutputs != nil {
+		org["profiles"] = map[string]any{"perUserOutputs": *s.Profiles.PerUserOutputs}
+	}
 	return org
 }
 
