@@ -55,18 +55,54 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 	comp.Provider = provider
 	inAccount := pulumi.Provider(provider)
 
+	// Roles, attachments and inline policies are registered right here, not
+	// in a helper: the SDK records the call stack of each registration, and a
+	// frame less on every one of them is measurable at scale.
 	arns := make(pulumi.StringMap, len(a.Roles))
 	for _, r := range a.Roles {
 		trust, ok := args.Trust[r.Key()]
 		if !ok {
 			return nil, fmt.Errorf("creating IAM role (%s): no trust policy was built for it", r.Key())
 		}
-		role, err := newRole(ctx, r, trust, renamed, parent, inAccount)
+		// Protection applies to the role itself: a typo that drops a role
+		// from a protected account fails the update instead of deleting it.
+		roleOpts := with(renamed("/"+r.Name), parent, inAccount)
+		if a.Protect {
+			roleOpts = append(roleOpts, pulumi.Protect(true))
+		}
+		if a.RetainOnDelete {
+			roleOpts = append(roleOpts, pulumi.RetainOnDelete(true))
+		}
+		role, err := iam.NewRole(ctx, r.Key(), roleArgs(r, trust), roleOpts...)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("creating IAM role (%s): %w", r.Key(), err)
 		}
 		comp.Roles[r.Name] = role
 		arns[r.Name] = role.Arn
+		// No DeletedWith here: IAM refuses to delete a role that still has
+		// policies, so the engine must detach them first, as it does for
+		// ordinary dependents.
+		for _, arn := range r.ManagedPolicyARNs {
+			suffix := "/" + r.Name + "/" + policyKey(arn)
+			_, err := iam.NewRolePolicyAttachment(ctx, a.Name+suffix, &iam.RolePolicyAttachmentArgs{
+				Role:      role.Name,
+				PolicyArn: pulumi.String(arn),
+			}, with(renamed(suffix), parent, inAccount)...)
+			if err != nil {
+				return nil, fmt.Errorf("attaching %s to IAM role (%s): %w", arn, r.Key(), err)
+			}
+		}
+		for _, p := range r.InlinePolicies {
+			suffix := "/" + r.Name + "/" + p.Name
+			_, err := iam.NewRolePolicy(ctx, a.Name+suffix, &iam.RolePolicyArgs{
+				Role:   role.Name,
+				Name:   pulumi.String(p.Name),
+				Policy: pulumi.String(p.Document),
+			}, with(renamed(suffix), parent, inAccount)...)
+			if err != nil {
+				return nil, fmt.Errorf("creating inline policy %s of IAM role (%s): %w", p.Name, r.Key(), err)
+			}
+		}
 	}
 	comp.RoleArns = arns.ToStringMapOutput()
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{"roleArns": comp.RoleArns}); err != nil {
@@ -75,10 +111,10 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 	return comp, nil
 }
 
-func newRole(ctx *pulumi.Context, r *layout.Role, trust string, renamed func(suffix string) []pulumi.ResourceOption, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+// roleArgs are the arguments of a role. Names are given, not generated: the
+// ARNs must be known before deployment, for profiles and for other stacks.
+func roleArgs(r *layout.Role, trust string) *iam.RoleArgs {
 	args := &iam.RoleArgs{
-		// Names are given, not generated: the ARNs must be known before
-		// deployment for profiles and for other stacks.
 		Name:               pulumi.String(r.Name),
 		Path:               pulumi.String(r.Path),
 		AssumeRolePolicy:   pulumi.String(trust),
@@ -93,42 +129,5 @@ func newRole(ctx *pulumi.Context, r *layout.Role, trust string, renamed func(suf
 	if len(r.Tags) > 0 {
 		args.Tags = pulumi.ToStringMap(r.Tags)
 	}
-	// Protection applies to the role itself: a typo that drops a role from
-	// a protected account fails the update instead of deleting it.
-	roleOpts := with(opts, renamed("/"+r.Name)...)
-	if r.Account.Protect {
-		roleOpts = append(roleOpts, pulumi.Protect(true))
-	}
-	if r.Account.RetainOnDelete {
-		roleOpts = append(roleOpts, pulumi.RetainOnDelete(true))
-	}
-	role, err := iam.NewRole(ctx, r.Key(), args, roleOpts...)
-	if err != nil {
-		return nil, fmt.Errorf("creating IAM role (%s): %w", r.Key(), err)
-	}
-	// No DeletedWith here: IAM refuses to delete a role that still has
-	// policies, so the engine must detach them first, as it does for
-	// ordinary dependents.
-	for _, arn := range r.ManagedPolicyARNs {
-		suffix := "/" + r.Name + "/" + policyKey(arn)
-		_, err := iam.NewRolePolicyAttachment(ctx, r.Account.Name+suffix, &iam.RolePolicyAttachmentArgs{
-			Role:      role.Name,
-			PolicyArn: pulumi.String(arn),
-		}, with(opts, renamed(suffix)...)...)
-		if err != nil {
-			return nil, fmt.Errorf("attaching %s to IAM role (%s): %w", arn, r.Key(), err)
-		}
-	}
-	for _, p := range r.InlinePolicies {
-		suffix := "/" + r.Name + "/" + p.Name
-		_, err := iam.NewRolePolicy(ctx, r.Account.Name+suffix, &iam.RolePolicyArgs{
-			Role:   role.Name,
-			Name:   pulumi.String(p.Name),
-			Policy: pulumi.String(p.Document),
-		}, with(opts, renamed(suffix)...)...)
-		if err != nil {
-			return nil, fmt.Errorf("creating inline policy %s of IAM role (%s): %w", p.Name, r.Key(), err)
-		}
-	}
-	return role, nil
+	return args
 }

@@ -92,11 +92,20 @@ type Role struct {
 	TrustedAccounts []string
 	// Groups are the groups allowed to assume this role.
 	Groups []*Group
+
+	// key caches Key(): sorting and indexing by key is the hot path of
+	// large layouts.
+	key string
 }
 
 // Key identifies a role placement: "account/RoleName". IAM names cannot hold
 // a slash, so keys never collide.
-func (r *Role) Key() string { return r.Account.Name + "/" + r.Name }
+func (r *Role) Key() string {
+	if r.key == "" {
+		return r.Account.Name + "/" + r.Name
+	}
+	return r.key
+}
 
 // InlinePolicy is a role's inline policy, its document already validated and
 // in canonical compact JSON.

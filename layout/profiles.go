@@ -91,13 +91,19 @@ func resolveProfileSettings(s *Spec, l *Layout, ps *Problems) {
 func resolveProfileNames(s *Spec, l *Layout, ps *Problems) {
 	owners := map[string][]string{}
 	kebab := map[string]string{}
+	templates := map[string]profileTemplate{}
 	for _, r := range l.Roles {
 		spec := s.Roles[r.Name]
 		tmpl := orDefault(spec.ProfileName, l.Profiles.NameTemplate)
 		if _, ok := kebab[r.Name]; !ok {
 			kebab[r.Name] = Kebab(r.Name)
 		}
-		r.ProfileName = renderProfileName(tmpl, r, kebab[r.Name])
+		compiled, ok := templates[tmpl]
+		if !ok {
+			compiled = compileProfileTemplate(tmpl)
+			templates[tmpl] = compiled
+		}
+		r.ProfileName = compiled.render(r, kebab[r.Name])
 		path := joinPath(joinPath(keyRoles, r.Name), keyProfileName)
 		if spec.ProfileName == "" {
 			path = joinPath(keyProfiles, keyNameTemplate)
@@ -116,17 +122,48 @@ func resolveProfileNames(s *Spec, l *Layout, ps *Problems) {
 	}
 }
 
-func renderProfileName(tmpl string, r *Role, kebabName string) string {
-	env := r.Account.Environment
-	if env == "" {
-		env = r.Account.Name
+// profileTemplate is a name template split once into literal text and
+// placeholders, so rendering a name per role is a few concatenations.
+type profileTemplate []string
+
+func compileProfileTemplate(tmpl string) profileTemplate {
+	var parts profileTemplate
+	for tmpl != "" {
+		loc := templateVarRE.FindStringIndex(tmpl)
+		if loc == nil {
+			parts = append(parts, tmpl)
+			break
+		}
+		if loc[0] > 0 {
+			parts = append(parts, tmpl[:loc[0]])
+		}
+		parts = append(parts, tmpl[loc[0]:loc[1]])
+		tmpl = tmpl[loc[1]:]
 	}
-	return strings.NewReplacer(
-		"{account}", r.Account.Name,
-		"{environment}", env,
-		"{application}", r.Application,
-		"{role}", kebabName,
-	).Replace(tmpl)
+	return parts
+}
+
+func (t profileTemplate) render(r *Role, kebabName string) string {
+	var b strings.Builder
+	for _, part := range t {
+		switch part {
+		case "{account}":
+			b.WriteString(r.Account.Name)
+		case "{environment}":
+			if r.Account.Environment != "" {
+				b.WriteString(r.Account.Environment)
+			} else {
+				b.WriteString(r.Account.Name)
+			}
+		case "{application}":
+			b.WriteString(r.Application)
+		case "{role}":
+			b.WriteString(kebabName)
+		default:
+			b.WriteString(part)
+		}
+	}
+	return b.String()
 }
 
 // checkThirdParty validates a role's external ID and third-party accounts.

@@ -215,6 +215,7 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 				Application:         application,
 				ExternalID:          spec.ExternalID,
 				TrustedAccounts:     sortedCopy(spec.TrustedAccounts),
+				key:                 accountName + "/" + name,
 			}
 			a.Roles = append(a.Roles, r)
 		}

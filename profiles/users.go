@@ -17,8 +17,9 @@ import (
 // UserProfiles; TestUserRendererMatchesTheReferenceRendering holds it there.
 type userRenderer struct {
 	l     *layout.Layout
-	parts map[*layout.Role]*roleParts
-	rank  map[*layout.Role]int
+	parts  map[*layout.Role]*roleParts
+	rank   map[*layout.Role]int
+	byRank []*layout.Role
 }
 
 // roleParts are a role's reader-independent lines, as config and as
@@ -34,6 +35,7 @@ func newUserRenderer(l *layout.Layout, stackRegion string) *userRenderer {
 	rd := &userRenderer{l: l, parts: make(map[*layout.Role]*roleParts, len(l.Roles)), rank: make(map[*layout.Role]int, len(l.Roles))}
 	byName := append([]*layout.Role(nil), l.Roles...)
 	sort.Slice(byName, func(i, j int) bool { return byName[i].ProfileName < byName[j].ProfileName })
+	rd.byRank = byName
 	for i, r := range byName {
 		rd.rank[r] = i
 		// The reader-independent settings, split where the user's go.
@@ -70,10 +72,24 @@ func newUserRenderer(l *layout.Layout, stackRegion string) *userRenderer {
 	return rd
 }
 
-// roles are the user's role placements in profile-name order.
+// roles are the user's role placements (RolesOf) in profile-name order,
+// sorted by precomputed rank rather than by comparing strings.
 func (rd *userRenderer) roles(u *layout.User) []*layout.Role {
-	roles := RolesOf(u)
-	sort.Slice(roles, func(i, j int) bool { return rd.rank[roles[i]] < rd.rank[roles[j]] })
+	ranks := make([]int, 0, len(rd.rank))
+	seen := make(map[int]bool)
+	for _, g := range u.Groups {
+		for _, r := range g.Roles {
+			if k := rd.rank[r]; !seen[k] {
+				seen[k] = true
+				ranks = append(ranks, k)
+			}
+		}
+	}
+	sort.Ints(ranks)
+	roles := make([]*layout.Role, len(ranks))
+	for i, k := range ranks {
+		roles[i] = rd.byRank[k]
+	}
 	return roles
 }
 
