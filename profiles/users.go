@@ -16,7 +16,7 @@ import (
 // The result is byte for byte what configFile and commands give for
 // UserProfiles; TestUserRendererMatchesTheReferenceRendering holds it there.
 type userRenderer struct {
-	l     *layout.Layout
+	l      *layout.Layout
 	parts  map[*layout.Role]*roleParts
 	rank   map[*layout.Role]int
 	byRank []*layout.Role
