@@ -6,7 +6,6 @@
 package components
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -25,13 +24,4 @@ func policyKey(arn string) string {
 	_, rest, _ := strings.Cut(arn, ":iam::")
 	owner, resource, _ := strings.Cut(rest, ":")
 	return owner + "/" + strings.TrimPrefix(resource, "policy/")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -3,6 +3,8 @@ package components
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -89,7 +91,7 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 			return nil, err
 		}
 	}
-	for _, name := range sortedKeys(args.Guardrails) {
+	for _, name := range slices.Sorted(maps.Keys(args.Guardrails)) {
 		if err := attach(ctx, g.Name+"/"+name, groupName, args.Guardrails[name], renamed(func(f string) string { return f + "/" + name })...); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,8 @@ package layout
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,7 +19,7 @@ const maxInlineDocument = 10240
 // returns them sorted by name, documents in canonical compact JSON.
 func resolveInlinePolicies(ps *Problems, path string, docs map[string]json.RawMessage) []InlinePolicy {
 	out := make([]InlinePolicy, 0, len(docs))
-	for _, name := range sortedKeys(docs) {
+	for _, name := range slices.Sorted(maps.Keys(docs)) {
 		p := joinPath(path, name)
 		checkIAMName(ps, p, "policy name", name, 128)
 		doc, err := IdentityPolicy(docs[name])

@@ -1,7 +1,9 @@
 package layout
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -114,7 +116,7 @@ func resolveProfileNames(s *Spec, l *Layout, ps *Problems) {
 		}
 		owners[r.ProfileName] = append(owners[r.ProfileName], r.Key())
 	}
-	for _, name := range sortedKeys(owners) {
+	for _, name := range slices.Sorted(maps.Keys(owners)) {
 		if keys := owners[name]; len(keys) > 1 {
 			sort.Strings(keys)
 			ps.Addf(keyProfiles, "roles %s would share the profile name %q: add {account} or {role} to profiles.nameTemplate, or set roles.<Role>.profileName", strings.Join(keys, " and "), name)

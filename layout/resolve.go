@@ -2,6 +2,8 @@ package layout
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -84,7 +86,7 @@ func resolveAccounts(s *Spec, l *Layout, accessRole string, ps *Problems) map[st
 	}
 	byName := map[string]*Account{}
 	ownerOfID := map[string]string{}
-	for _, name := range sortedKeys(s.Accounts) {
+	for _, name := range slices.Sorted(maps.Keys(s.Accounts)) {
 		spec := s.Accounts[name]
 		path := joinPath(keyAccounts, name)
 		checkKeyName(ps, path, "account name", name)
@@ -132,7 +134,7 @@ func resolveAccounts(s *Spec, l *Layout, accessRole string, ps *Problems) map[st
 func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSession, destructiveSession int, ps *Problems) {
 	// IAM names are unique per account without regard to case.
 	seenInAccount := map[string]string{}
-	for _, name := range sortedKeys(s.Roles) {
+	for _, name := range slices.Sorted(maps.Keys(s.Roles)) {
 		spec := s.Roles[name]
 		path := joinPath(keyRoles, name)
 		checkIAMName(ps, path, "role name", name, 64)
@@ -190,7 +192,7 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 		for _, accountName := range placements {
 			a := accounts[accountName]
 			if a == nil {
-				ps.Addf(joinPath(path, keyAccounts), "unknown account %q%s", clip(accountName), suggest(accountName, sortedKeys(s.Accounts)))
+				ps.Addf(joinPath(path, keyAccounts), "unknown account %q%s", clip(accountName), suggest(accountName, slices.Sorted(maps.Keys(s.Accounts))))
 				continue
 			}
 			folded := accountName + "/" + strings.ToLower(name)
@@ -236,7 +238,7 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 	}
 	byName := map[string]*Group{}
 	folded := map[string]string{}
-	for _, name := range sortedKeys(s.Groups) {
+	for _, name := range slices.Sorted(maps.Keys(s.Groups)) {
 		spec := s.Groups[name]
 		path := joinPath(keyGroups, name)
 		checkIAMName(ps, path, "group name", name, 128)
@@ -298,14 +300,14 @@ func resolveRoleRef(ps *Problems, path, ref string, s *Spec, byName map[string][
 		roleName, accountName = accountName, ""
 	}
 	if _, ok := s.Roles[roleName]; !ok {
-		ps.Addf(path, "unknown role %q%s", clip(roleName), suggest(roleName, sortedKeys(s.Roles)))
+		ps.Addf(path, "unknown role %q%s", clip(roleName), suggest(roleName, slices.Sorted(maps.Keys(s.Roles))))
 		return nil
 	}
 	if !scoped {
 		return byName[roleName]
 	}
 	if _, ok := s.Accounts[accountName]; !ok {
-		ps.Addf(path, "unknown account %q in %q%s", clip(accountName), clip(ref), suggest(accountName, sortedKeys(s.Accounts)))
+		ps.Addf(path, "unknown account %q in %q%s", clip(accountName), clip(ref), suggest(accountName, slices.Sorted(maps.Keys(s.Accounts))))
 		return nil
 	}
 	r := byKey[ref]
@@ -318,7 +320,7 @@ func resolveRoleRef(ps *Problems, path, ref string, s *Spec, byName map[string][
 
 func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 	folded := map[string]string{}
-	for _, name := range sortedKeys(s.Users) {
+	for _, name := range slices.Sorted(maps.Keys(s.Users)) {
 		spec := s.Users[name]
 		path := joinPath(keyUsers, name)
 		checkIAMName(ps, path, "user name", name, 64)
@@ -361,7 +363,7 @@ func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 			g := groups[gName]
 			if g == nil {
 				if _, declared := s.Groups[gName]; !declared {
-					ps.Addf(indexPath(groupsPath, i), "unknown group %q%s", clip(gName), suggest(gName, sortedKeys(s.Groups)))
+					ps.Addf(indexPath(groupsPath, i), "unknown group %q%s", clip(gName), suggest(gName, slices.Sorted(maps.Keys(s.Groups))))
 				}
 				continue
 			}
@@ -401,15 +403,6 @@ func orDefaultInt(n, def int) int {
 		return def
 	}
 	return n
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func sortedCopy(s []string) []string {

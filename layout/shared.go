@@ -1,6 +1,10 @@
 package layout
 
-import "regexp"
+import (
+	"maps"
+	"regexp"
+	"slices"
+)
 
 // stackNameRE matches a StackReference name: "stack", "project/stack" or
 // "organization/project/stack".
@@ -31,7 +35,7 @@ func checkSharedGroup(ps *Problems, path string, spec GroupSpec) {
 		keyDenyCascadeCreation: spec.DenyCascadeCreation,
 		keyAliases:             len(spec.Aliases) > 0,
 	}
-	for _, key := range sortedKeys(owned) {
+	for _, key := range slices.Sorted(maps.Keys(owned)) {
 		if owned[key] {
 			ps.Addf(joinPath(path, key), "belongs to the stack that owns the group (%s)", spec.ManagedBy)
 		}
