@@ -222,17 +222,6 @@ const (
 	keyPolicyNameSuffix    = "policyNameSuffix"
 )
 
-// ParseSpec reads the JSON form of the `organization` config value. Every
-// type error, unknown key and duplicate key is returned at once.
-func ParseSpec(raw []byte) (*Spec, error) {
-	var problems Problems
-	spec := parseSpec(&decoder{problems: &problems}, json.RawMessage(raw))
-	if err := problems.Err(); err != nil {
-		return nil, err
-	}
-	return spec, nil
-}
-
 func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	if !present(raw) {
 		d.problems.Addf("", "the organization configuration is empty")

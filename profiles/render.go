@@ -19,31 +19,47 @@ type Rendered struct {
 	AccessMatrixMermaid string
 }
 
-// Render renders a layout. stackRegion is the stack's aws:region, the last
-// fallback for profile regions.
+// Render renders a layout: everything the offline command prints.
+// stackRegion is the stack's aws:region, the last fallback for profile
+// regions.
 func Render(l *layout.Layout, stackRegion string) *Rendered {
+	r := RenderShared(l, stackRegion)
 	m := AccessMatrix(l)
+	r.AWSConfigByUser = AWSConfigByUser(l, stackRegion)
+	r.ConfigureCommandsByUser = ConfigureCommandsByUser(l, stackRegion)
+	r.AccessMatrix, r.AccessMatrixMermaid = m.Markdown(), m.Mermaid()
+	return r
+}
+
+// RenderShared renders what does not grow with people x roles, leaving the
+// per-user fields empty: the stack outputs of a stack with
+// profiles.perUserOutputs off. The stack outputs and the offline command
+// both come from Render or RenderShared, so they cannot drift apart.
+func RenderShared(l *layout.Layout, stackRegion string) *Rendered {
 	return &Rendered{
 		AWSConfig:               AWSConfig(l, stackRegion),
-		AWSConfigByUser:         AWSConfigByUser(l, stackRegion),
 		ConfigureCommands:       ConfigureCommands(l, stackRegion),
-		ConfigureCommandsByUser: ConfigureCommandsByUser(l, stackRegion),
 		SwitchRoleURLs:          SwitchRoleURLs(l),
 		ExtendSwitchRolesConfig: ExtendSwitchRolesConfig(l, stackRegion),
 		ConsoleExclusions:       ExclusionsByAccount(l),
-		AccessMatrix:            m.Markdown(),
-		AccessMatrixMermaid:     m.Mermaid(),
 	}
 }
 
-// Size is the number of bytes rendered, stack-output text included.
-func (r *Rendered) Size() int {
-	n := len(r.AWSConfig) + len(r.ConfigureCommands) + len(r.ExtendSwitchRolesConfig) + len(r.AccessMatrix) + len(r.AccessMatrixMermaid)
+// PerUserSize is the number of bytes of the per-user fields: each user's
+// fragments and the access matrix.
+func (r *Rendered) PerUserSize() int {
+	n := len(r.AccessMatrix) + len(r.AccessMatrixMermaid)
 	for _, m := range []map[string]string{r.AWSConfigByUser, r.ConfigureCommandsByUser} {
 		for _, v := range m {
 			n += len(v)
 		}
 	}
+	return n
+}
+
+// Size is the number of bytes rendered, stack-output text included.
+func (r *Rendered) Size() int {
+	n := r.PerUserSize() + len(r.AWSConfig) + len(r.ConfigureCommands) + len(r.ExtendSwitchRolesConfig)
 	for _, roles := range r.SwitchRoleURLs {
 		for _, u := range roles {
 			n += len(u)

@@ -24,29 +24,25 @@ func exportProfiles(ctx *pulumi.Context, l *layout.Layout) error {
 	// The stack's region is the profiles' last fallback, as it is the
 	// providers' (see readAWSSettings).
 	region := config.New(ctx, "aws").Get(awsRegion)
-	ctx.Export(contract.AWSConfigKey, pulumi.String(profiles.AWSConfig(l, region)))
-	ctx.Export(contract.AWSConfigureCommandsKey, pulumi.String(profiles.ConfigureCommands(l, region)))
-	ctx.Export(contract.SwitchRoleURLsKey, pulumi.ToStringMapMap(profiles.SwitchRoleURLs(l)))
-	ctx.Export(contract.ExtendSwitchRolesConfigKey, pulumi.String(profiles.ExtendSwitchRolesConfig(l, region)))
-	ctx.Export(contract.ConsoleExclusionsKey, exclusionsOutput(profiles.ExclusionsByAccount(l)))
+	var r *profiles.Rendered
+	if l.Profiles.PerUserOutputs {
+		r = profiles.Render(l, region)
+	} else {
+		r = profiles.RenderShared(l, region)
+	}
+	ctx.Export(contract.AWSConfigKey, pulumi.String(r.AWSConfig))
+	ctx.Export(contract.AWSConfigureCommandsKey, pulumi.String(r.ConfigureCommands))
+	ctx.Export(contract.SwitchRoleURLsKey, pulumi.ToStringMapMap(r.SwitchRoleURLs))
+	ctx.Export(contract.ExtendSwitchRolesConfigKey, pulumi.String(r.ExtendSwitchRolesConfig))
+	ctx.Export(contract.ConsoleExclusionsKey, exclusionsOutput(r.ConsoleExclusions))
 	if !l.Profiles.PerUserOutputs {
 		return nil
 	}
-	byUser := profiles.AWSConfigByUser(l, region)
-	commandsByUser := profiles.ConfigureCommandsByUser(l, region)
-	m := profiles.AccessMatrix(l)
-	matrix, mermaid := m.Markdown(), m.Mermaid()
-	ctx.Export(contract.AWSConfigByUserKey, pulumi.ToStringMap(byUser))
-	ctx.Export(contract.AWSConfigureCommandsByUserKey, pulumi.ToStringMap(commandsByUser))
-	ctx.Export(contract.AccessMatrixKey, pulumi.String(matrix))
-	ctx.Export(contract.AccessMatrixMermaidKey, pulumi.String(mermaid))
-	size := len(matrix) + len(mermaid)
-	for _, m := range []map[string]string{byUser, commandsByUser} {
-		for _, text := range m {
-			size += len(text)
-		}
-	}
-	if size > perUserOutputWarning {
+	ctx.Export(contract.AWSConfigByUserKey, pulumi.ToStringMap(r.AWSConfigByUser))
+	ctx.Export(contract.AWSConfigureCommandsByUserKey, pulumi.ToStringMap(r.ConfigureCommandsByUser))
+	ctx.Export(contract.AccessMatrixKey, pulumi.String(r.AccessMatrix))
+	ctx.Export(contract.AccessMatrixMermaidKey, pulumi.String(r.AccessMatrixMermaid))
+	if size := r.PerUserSize(); size > perUserOutputWarning {
 		return ctx.Log.Warn(fmt.Sprintf("the per-user outputs hold %d MB of text, all of it in the stack's state: set profiles.perUserOutputs to false and hand people their profiles with `go run ./cmd/iam-layout profiles --stack %s --user NAME`", size>>20, ctx.Stack()), nil)
 	}
 	return nil
