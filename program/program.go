@@ -26,8 +26,8 @@ const ConfigKey = "organization"
 //
 // Run registers the components itself rather than through a helper: the SDK
 // records the Go call stack of every registration, and at a thousand
-// accounts every frame between here and the SDK is measurable (README,
-// "Scale").
+// accounts every frame between here and the SDK is measurable
+// (docs/scale.md).
 func Run(ctx *pulumi.Context) error {
 	l, docs, settings, err := prepare(ctx)
 	if err != nil {
@@ -82,7 +82,7 @@ func prepare(ctx *pulumi.Context) (*layout.Layout, *policies.Documents, componen
 	raw := config.Get(ctx, ConfigKey)
 	var l *layout.Layout
 	if raw == "" {
-		problems.Addf(ctx.Project()+":"+ConfigKey, "is required: describe the organization in Pulumi.%s.yaml (see the README)", ctx.Stack())
+		problems.Addf(ctx.Project()+":"+ConfigKey, "is required: describe the organization in Pulumi.%s.yaml (see docs/configuration.md)", ctx.Stack())
 	} else {
 		var err error
 		l, err = layout.Load([]byte(raw))
