@@ -4,6 +4,7 @@ go 1.24.0
 
 require (
 	github.com/aws/aws-sdk-go-v2/config v1.33.15
+	github.com/awslabs/goformation/v7 v7.14.9
 	github.com/hashicorp/awspolicyequivalence v1.7.0
 	github.com/micahhausler/aws-iam-policy v0.4.4
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4

@@ -18,6 +18,10 @@ type AccountArgs struct {
 	// Trust holds each role's trust policy document by role key.
 	Trust    map[string]string
 	Settings ProviderSettings
+	// Handover marks the run that hands the account's roles over to
+	// CloudFormation StackSets: every role, attachment and inline policy is
+	// retained when it later leaves the stack, so the move deletes nothing.
+	Handover bool
 }
 
 // Account is one child account: the provider that reaches it and the roles
@@ -70,8 +74,14 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 		if a.Protect {
 			roleOpts = append(roleOpts, pulumi.Protect(true))
 		}
-		if a.RetainOnDelete {
+		if a.RetainOnDelete || args.Handover {
 			roleOpts = append(roleOpts, pulumi.RetainOnDelete(true))
+		}
+		// A retained role keeps its attachments and inline policies:
+		// deleting them would leave a live role stripped of its access.
+		childOpts := with(nil, parent, inAccount)
+		if a.RetainOnDelete || args.Handover {
+			childOpts = append(childOpts, pulumi.RetainOnDelete(true))
 		}
 		role, err := iam.NewRole(ctx, r.Key(), roleArgs(r, trust), roleOpts...)
 		if err != nil {
@@ -87,7 +97,7 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 			_, err := iam.NewRolePolicyAttachment(ctx, a.Name+suffix, &iam.RolePolicyAttachmentArgs{
 				Role:      role.Name,
 				PolicyArn: pulumi.String(arn),
-			}, with(renamed(suffix), parent, inAccount)...)
+			}, with(renamed(suffix), childOpts...)...)
 			if err != nil {
 				return nil, fmt.Errorf("attaching %s to IAM role (%s): %w", arn, r.Key(), err)
 			}
@@ -98,7 +108,7 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 				Role:   role.Name,
 				Name:   pulumi.String(p.Name),
 				Policy: pulumi.String(p.Document),
-			}, with(renamed(suffix), parent, inAccount)...)
+			}, with(renamed(suffix), childOpts...)...)
 			if err != nil {
 				return nil, fmt.Errorf("creating inline policy %s of IAM role (%s): %w", p.Name, r.Key(), err)
 			}

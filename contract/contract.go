@@ -18,6 +18,19 @@ const (
 	RolesKey = "roles"
 	// GroupsKey holds {group name: {"arn": ..., "roleArns": [...]}}.
 	GroupsKey = "groups"
+	// DeliveryKey holds how the stack's roles reach child accounts:
+	// DeliveryProviders, DeliveryStackSets, or DeliveryHandover while a
+	// stack moves from the first to the second. The program reads its own
+	// previous value to refuse a switch that would delete live roles.
+	// Added in version 1.
+	DeliveryKey = "delivery"
+)
+
+// Values of DeliveryKey.
+const (
+	DeliveryProviders = "providers"
+	DeliveryStackSets = "stackSets"
+	DeliveryHandover  = "handover"
 )
 
 // Stack output keys for people and tools (package profiles renders them).

@@ -45,8 +45,11 @@ type Layout struct {
 	Profiles         ProfileSettings
 	Quotas           Quotas
 	Security         Security
-	// PolicyNameSuffix is appended to this stack's assume-role policy names.
+	// PolicyNameSuffix is appended to this stack's assume-role policy names
+	// (and StackSet names).
 	PolicyNameSuffix string
+	// Delivery says how roles reach child accounts.
+	Delivery Delivery
 }
 
 // Account is a child account and the roles placed in it.
@@ -92,6 +95,13 @@ type Role struct {
 	TrustedAccounts []string
 	// Groups are the groups allowed to assume this role.
 	Groups []*Group
+	// StackSetName is the StackSet that delivers the role definition in
+	// stackSets delivery.
+	StackSetName string
+	// OrganizationalUnits are the OUs the role definition is deployed to as
+	// a whole (SERVICE_MANAGED StackSets with auto-deployment): placements
+	// in accounts of these OUs get no instance of their own.
+	OrganizationalUnits []string
 
 	// key caches Key(): sorting and indexing by key is the hot path of
 	// large layouts.

@@ -75,6 +75,8 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	accounts := resolveAccounts(s, l, accessRole, ps)
 	resolveRoles(s, l, accounts, defaultSession, destructiveSession, ps)
 	resolveProfileNames(s, l, ps)
+	resolveDelivery(s, l, accessRole, ps)
+	checkProviderBudget(l, ps)
 	groups := resolveGroups(s, l, ps)
 	resolveUsers(s, l, groups, ps)
 	return l
@@ -154,6 +156,7 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 		}
 		checkTags(ps, joinPath(path, keyTags), spec.Tags)
 		checkThirdParty(ps, path, spec, s.MasterAccountID)
+		checkRoleOrganizationalUnits(ps, path, spec.OrganizationalUnits)
 		requireMFA := spec.Destructive
 		if spec.RequireMFA != nil {
 			if spec.Destructive && !*spec.RequireMFA {
@@ -217,6 +220,7 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 				Application:         application,
 				ExternalID:          spec.ExternalID,
 				TrustedAccounts:     sortedCopy(spec.TrustedAccounts),
+				OrganizationalUnits: sortedCopy(spec.OrganizationalUnits),
 				key:                 accountName + "/" + name,
 			}
 			a.Roles = append(a.Roles, r)

@@ -28,6 +28,8 @@ type Spec struct {
 	// PolicyNameSuffix tells this stack's assume-role policy names apart from
 	// other stacks' when several stacks grant to one group.
 	PolicyNameSuffix string
+	// Delivery says how roles reach child accounts.
+	Delivery DeliverySpec
 }
 
 // QuotasSpec raises IAM quotas where the organization's AWS account has had
@@ -118,6 +120,10 @@ type RoleSpec struct {
 	// TrustedAccounts are third-party accounts trusted besides the
 	// management account; they require ExternalID.
 	TrustedAccounts []string
+	// OrganizationalUnits deploy the role, through a SERVICE_MANAGED
+	// StackSet with auto-deployment, to every account of these OUs, present
+	// and future.
+	OrganizationalUnits []string
 }
 
 // GroupSpec is one IAM group of the management account.
@@ -227,9 +233,9 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		d.problems.Addf("", "the organization configuration is empty")
 		return &Spec{}
 	}
-	f := d.fields("", raw, keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
+	f := d.fields("", raw, append([]string{keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
 		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers, keyProfiles,
-		keyQuotas, keySecurity, keyPolicyNameSuffix)
+		keyQuotas, keySecurity, keyPolicyNameSuffix}, deliveryKeys...)...)
 	s := &Spec{
 		MasterAccountID:  d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
 		Partition:        d.str(keyPartition, f[keyPartition]),
@@ -240,6 +246,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		Groups:           map[string]GroupSpec{},
 		Users:            map[string]UserSpec{},
 	}
+	s.Delivery = parseDelivery(d, f)
 	s.MFAMaxAgeSeconds, _ = d.integer(keyMFAMaxAgeSeconds, f[keyMFAMaxAgeSeconds])
 	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])
 	s.DestructiveMaxSessionDuration, _ = d.integer(keyDestructiveMaxSessionDuration, f[keyDestructiveMaxSessionDuration])
@@ -283,7 +290,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	d.each(keyRoles, f[keyRoles], func(path, name string, raw json.RawMessage) {
 		r := d.fields(path, raw, keyAccounts, keyPath, keyDescription, keyManagedPolicyARNs, keyInlinePolicies,
 			keyMaxSessionDuration, keyPermissionsBoundary, keyTags, keyDestructive, keyRequireMFA,
-			keyApplication, keyProfileName, keyExternalID, keyTrustedAccounts)
+			keyApplication, keyProfileName, keyExternalID, keyTrustedAccounts, keyOrganizationalUnits)
 		role := RoleSpec{
 			Accounts:            d.strings(joinPath(path, keyAccounts), r[keyAccounts]),
 			Path:                d.str(joinPath(path, keyPath), r[keyPath]),
@@ -295,6 +302,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 			ProfileName:         d.str(joinPath(path, keyProfileName), r[keyProfileName]),
 			ExternalID:          d.str(joinPath(path, keyExternalID), r[keyExternalID]),
 			TrustedAccounts:     d.strings(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
+			OrganizationalUnits: parseRoleOrganizationalUnits(d, path, r),
 		}
 		role.MaxSessionDuration, _ = d.integer(joinPath(path, keyMaxSessionDuration), r[keyMaxSessionDuration])
 		role.Destructive, _ = d.boolean(joinPath(path, keyDestructive), r[keyDestructive])

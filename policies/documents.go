@@ -38,6 +38,9 @@ type Documents struct {
 	Groups map[string][]GroupPolicy
 	// Shared holds the guardrail policies that at least one group uses.
 	Shared []SharedPolicy
+	// StackSetAdministration holds the administration role's documents of
+	// SELF_MANAGED stackSets delivery; nil otherwise.
+	StackSetAdministration *StackSetAdministrationDocuments
 }
 
 // Build computes every document of the layout and measures each against
@@ -119,6 +122,11 @@ func Build(l *layout.Layout) (*Documents, error) {
 		}
 		docs.Shared = append(docs.Shared, SharedPolicy{Name: shared.name, Path: GuardrailPath, Document: text, Groups: shared.groups})
 	}
+	admin, err := buildStackSetAdministration(l)
+	if err != nil {
+		return nil, fmt.Errorf("building the StackSets administration role's policies: %w", err)
+	}
+	docs.StackSetAdministration = admin
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}

@@ -56,13 +56,7 @@ func (c *checker) fail(doc, text, format string, args ...any) {
 
 // Check runs every rule over every document.
 func Check(l *layout.Layout, docs *policies.Documents) (Result, error) {
-	c := &checker{l: l, actions: map[string]bool{policies.ActionAssumeRole: true}}
-	if l.Security.AllowSourceIdentity {
-		c.actions[policies.ActionSetSourceIdentity] = true
-	}
-	if l.Security.AllowTagSession {
-		c.actions[policies.ActionTagSession] = true
-	}
+	c := &checker{l: l, actions: assumeActions(l)}
 	var res Result
 	// Placements of one definition share their trust policy; a document is
 	// read once per definition, which keeps the check linear in distinct

@@ -16,6 +16,7 @@ import (
 	"iam-layout/layout"
 	"iam-layout/policies"
 	"iam-layout/policycheck"
+	"iam-layout/stacksets"
 )
 
 // ConfigKey is the project config key holding the organization.
@@ -29,44 +30,90 @@ const ConfigKey = "organization"
 // accounts every frame between here and the SDK is measurable
 // (docs/scale.md).
 func Run(ctx *pulumi.Context) error {
-	l, docs, settings, err := prepare(ctx)
+	p, err := prepare(ctx)
 	if err != nil {
 		return err
 	}
+	l := p.layout
+	if err := guardDeliverySwitch(ctx, l); err != nil {
+		return err
+	}
 	d := &deployment{
-		accounts: make(map[string]*components.Account, len(l.Accounts)),
+		roleArns: make(map[string]map[string]pulumi.StringOutput, len(l.Accounts)),
 		groups:   make(map[string]*components.Group, len(l.Groups)),
 	}
-	// An account without roles gets no provider: it would be a resource
-	// that does nothing.
-	var withRoles []*layout.Account
-	for _, a := range l.Accounts {
-		if len(a.Roles) > 0 {
-			withRoles = append(withRoles, a)
+	// Providers delivery (and the hand-over run that moves a stack off it)
+	// registers one Account per child account holding roles; an account
+	// without roles gets no provider: it would be a resource that does
+	// nothing.
+	var accounts []*layout.Account
+	if !l.StackSets() || l.Delivery.StackSets.AdoptRoles {
+		for _, a := range l.Accounts {
+			if len(a.Roles) > 0 {
+				accounts = append(accounts, a)
+			}
+		}
+	}
+	var admin *components.StackSetAdministration
+	if docs := p.docs.StackSetAdministration; docs != nil {
+		if admin, err = components.NewStackSetAdministration(ctx, "stacksets", &components.StackSetAdministrationArgs{
+			Settings: l.Delivery.StackSets, Documents: docs,
+		}); err != nil {
+			return err
 		}
 	}
 	// Task 0 is the management account (guardrails, groups and their
-	// policies, people); task i > 0 is child account i-1. They share nothing
-	// until the outputs, so they are registered side by side.
-	created := make([]*components.Account, len(withRoles))
-	err = inParallel(len(withRoles)+1, func(i int) error {
+	// policies, people); then come the child accounts of providers
+	// delivery, then the StackSets. They share nothing until the outputs,
+	// so they are registered side by side.
+	createdAccounts := make([]*components.Account, len(accounts))
+	createdSets := make([]*components.RoleStackSet, len(p.stackSets))
+	err = inParallel(1+len(accounts)+len(p.stackSets), func(i int) error {
 		if i == 0 {
-			return registerManagement(ctx, l, docs, d)
+			return registerManagement(ctx, l, p.docs, d)
 		}
-		a := withRoles[i-1]
-		acct, err := components.NewAccount(ctx, a.Name, &components.AccountArgs{
-			Account:  a,
-			Trust:    docs.Trust,
-			Settings: settings,
-		}, components.Renamed(a.Aliases)...)
-		created[i-1] = acct
+		if i <= len(accounts) {
+			a := accounts[i-1]
+			acct, err := components.NewAccount(ctx, a.Name, &components.AccountArgs{
+				Account:  a,
+				Trust:    p.docs.Trust,
+				Settings: p.settings,
+				Handover: l.StackSets(),
+			}, components.Renamed(a.Aliases)...)
+			createdAccounts[i-1] = acct
+			return err
+		}
+		j := i - 1 - len(accounts)
+		ss := &p.stackSets[j]
+		set, err := components.NewRoleStackSet(ctx, ss.RoleName, &components.RoleStackSetArgs{
+			StackSet:         ss,
+			Settings:         l.Delivery.StackSets,
+			Region:           p.stackSetRegion,
+			Administration:   admin,
+			WithoutInstances: l.Delivery.StackSets.AdoptRoles,
+		})
+		createdSets[j] = set
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	for i, a := range withRoles {
-		d.accounts[a.Name] = created[i]
+	for i, a := range accounts {
+		arns := make(map[string]pulumi.StringOutput, len(a.Roles))
+		for _, r := range a.Roles {
+			arns[r.Name] = createdAccounts[i].Roles[r.Name].Arn
+		}
+		d.roleArns[a.Name] = arns
+	}
+	if len(accounts) == 0 {
+		for i, ss := range p.stackSets {
+			for _, r := range ss.Placements {
+				if d.roleArns[r.Account.Name] == nil {
+					d.roleArns[r.Account.Name] = map[string]pulumi.StringOutput{}
+				}
+				d.roleArns[r.Account.Name][r.Name] = createdSets[i].RoleArns[r.Account.Name]
+			}
+		}
 	}
 	if err := export(ctx, l, d); err != nil {
 		return fmt.Errorf("exporting outputs: %w", err)
@@ -74,9 +121,19 @@ func Run(ctx *pulumi.Context) error {
 	return nil
 }
 
+// plan is everything computed before the first registration.
+type plan struct {
+	layout   *layout.Layout
+	docs     *policies.Documents
+	settings components.ProviderSettings
+	// stackSets and stackSetRegion are stackSets delivery's plan.
+	stackSets      []stacksets.StackSet
+	stackSetRegion string
+}
+
 // prepare reads and validates the configuration, builds every document and
 // checks them: all that happens before the first registration.
-func prepare(ctx *pulumi.Context) (*layout.Layout, *policies.Documents, components.ProviderSettings, error) {
+func prepare(ctx *pulumi.Context) (*plan, error) {
 	var problems layout.Problems
 	settings := readAWSSettings(ctx, &problems)
 	raw := config.Get(ctx, ConfigKey)
@@ -91,28 +148,47 @@ func prepare(ctx *pulumi.Context) (*layout.Layout, *policies.Documents, componen
 		case errors.As(err, &cfgErr):
 			problems = append(problems, cfgErr.Problems...)
 		case err != nil:
-			return nil, nil, settings, err
+			return nil, err
+		}
+	}
+	p := &plan{layout: l, settings: settings}
+	if l != nil && l.StackSets() {
+		p.stackSetRegion = l.Delivery.StackSets.Region
+		if p.stackSetRegion == "" {
+			p.stackSetRegion = settings.Region
+		}
+		if p.stackSetRegion == "" {
+			problems.Addf("stackSets.region", "is required when the stack sets no aws:region: the region of the roles' stack instances")
 		}
 	}
 	if err := problems.Err(); err != nil {
-		return nil, nil, settings, err
+		return nil, err
 	}
 	docs, err := policies.Build(l)
 	if err != nil {
-		return nil, nil, settings, err
+		return nil, err
 	}
+	p.docs = docs
 	// An independent reading of every document before anything exists: a
 	// violation is a bug in this program, and nothing is registered.
 	checked, err := policycheck.Check(l, docs)
 	if err != nil {
-		return nil, nil, settings, err
+		return nil, err
+	}
+	if l.StackSets() {
+		if p.stackSets, err = stacksets.Build(l, docs.Trust); err != nil {
+			return nil, err
+		}
+		if err := policycheck.CheckStackSets(l, docs, p.stackSets); err != nil {
+			return nil, err
+		}
 	}
 	for _, key := range checked.Unreachable {
 		if err := ctx.Log.Warn(fmt.Sprintf("role %s is declared but no group may assume it and no third party is trusted", key), nil); err != nil {
-			return nil, nil, settings, err
+			return nil, err
 		}
 	}
-	return l, docs, settings, nil
+	return p, nil
 }
 
 // registerManagement registers what lives in the management account: the
@@ -152,7 +228,8 @@ func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Do
 
 // deployment is what Run created, for the outputs.
 type deployment struct {
-	accounts map[string]*components.Account
+	// roleArns holds each role's ARN output by account and role name.
+	roleArns map[string]map[string]pulumi.StringOutput
 	groups   map[string]*components.Group
 }
 
@@ -181,19 +258,18 @@ func sharedGuardrails(ctx *pulumi.Context, docs *policies.Documents) (map[string
 func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 	roleArns := pulumi.Map{}
 	roles := pulumi.Map{}
-	for name, acct := range d.accounts {
-		roleArns[name] = acct.RoleArns
-	}
 	for _, a := range l.Accounts {
-		acct, ok := d.accounts[a.Name]
+		arns, ok := d.roleArns[a.Name]
 		if !ok {
 			continue
 		}
+		byName := pulumi.StringMap{}
 		detail := pulumi.Map{}
 		for _, r := range a.Roles {
+			byName[r.Name] = arns[r.Name]
 			detail[r.Name] = pulumi.Map{
 				contract.RoleAccountID:          pulumi.String(a.ID),
-				contract.RoleArn:                acct.Roles[r.Name].Arn,
+				contract.RoleArn:                arns[r.Name],
 				contract.RoleName:               pulumi.String(r.Name),
 				contract.RolePath:               pulumi.String(r.Path),
 				contract.RoleMFARequired:        pulumi.Bool(r.RequireMFA),
@@ -201,13 +277,14 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 				contract.RoleMaxSessionDuration: pulumi.Int(r.MaxSessionDuration),
 			}
 		}
+		roleArns[a.Name] = byName
 		roles[a.Name] = detail
 	}
 	groups := pulumi.Map{}
 	for _, g := range l.Groups {
 		arns := make(pulumi.StringArray, 0, len(g.Roles))
 		for _, r := range g.Roles {
-			arns = append(arns, d.accounts[r.Account.Name].Roles[r.Name].Arn)
+			arns = append(arns, d.roleArns[r.Account.Name][r.Name])
 		}
 		groups[g.Name] = pulumi.Map{
 			contract.GroupArn:      d.groups[g.Name].Arn,
@@ -217,6 +294,7 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 	}
 	ctx.Export(contract.VersionKey, pulumi.Int(contract.Version))
 	ctx.Export(contract.MasterAccountIDKey, pulumi.String(l.MasterAccountID))
+	ctx.Export(contract.DeliveryKey, pulumi.String(deliveryOutput(l)))
 	ctx.Export(contract.RoleArnsKey, roleArns)
 	ctx.Export(contract.RolesKey, roles)
 	ctx.Export(contract.GroupsKey, groups)

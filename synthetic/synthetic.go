@@ -22,6 +22,11 @@ type Options struct {
 	Users    int
 	// Seed drives the users' group choices.
 	Seed int64
+	// Delivery is layout.DeliveryProviders (the default) or
+	// layout.DeliveryStackSets. In providers delivery the organization
+	// accepts the provider budget its size needs, as a person who knows the
+	// cost would: tests of the budget itself set it back.
+	Delivery string
 }
 
 // Role names of a regular organization: every account holds all three.
@@ -57,6 +62,11 @@ func Organization(o Options) *layout.Spec {
 		Roles:           map[string]layout.RoleSpec{},
 		Groups:          make(map[string]layout.GroupSpec, o.Groups),
 		Users:           make(map[string]layout.UserSpec, o.Users),
+	}
+	if o.Delivery == layout.DeliveryStackSets {
+		s.Delivery.Mode = layout.DeliveryStackSets
+	} else {
+		s.Delivery.MaxProviders = max(o.Accounts, layout.DefaultMaxProviders)
 	}
 	all := make([]string, o.Accounts)
 	for i := range all {

@@ -47,6 +47,12 @@ func specJSON(s *layout.Spec) map[string]any {
 	if s.Profiles.PerUserOutputs != nil {
 		org["profiles"] = map[string]any{"perUserOutputs": *s.Profiles.PerUserOutputs}
 	}
+	if d := s.Delivery; d.Mode != "" {
+		org["delivery"] = d.Mode
+	}
+	if n := s.Delivery.MaxProviders; n != 0 {
+		org["maxProviders"] = n
+	}
 	return org
 }
 

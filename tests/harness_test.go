@@ -45,7 +45,15 @@ const (
 	typePeople          = "iam-layout:organization:People"
 	typeGuardrails      = "iam-layout:organization:Guardrails"
 	typeStackReference  = "pulumi:pulumi:StackReference"
+	typeStackSet        = "aws:cloudformation/stackSet:StackSet"
+	typeStackSetInst    = "aws:cloudformation/stackSetInstance:StackSetInstance"
+	typeStackSetAdmin   = "iam-layout:organization:StackSetAdministration"
+	typeRoleStackSet    = "iam-layout:organization:RoleStackSet"
 )
+
+// selfStack is the name under which the program reads its own previous
+// outputs.
+const selfStack = "organization/" + project + "/" + stack
 
 // recorded is one resource the program registered.
 type recorded struct {
@@ -78,12 +86,18 @@ type awsMocks struct {
 	mu        sync.Mutex
 	providers map[string]string // provider ID -> account ID it assumes into
 	resources []recorded
-	// stacks are other stacks' outputs, for StackReferences.
+	// stacks are other stacks' outputs, for StackReferences. The program's
+	// own stack has no outputs unless a test gives it some: a first
+	// deployment.
 	stacks map[string]map[string]any
+	// stackSets are the StackSets created, by name, and cfnRoles the roles
+	// their instances created, as CloudFormation would.
+	stackSets map[string]mockStackSet
+	cfnRoles  []cfnRole
 }
 
 func newMocks(master string) *awsMocks {
-	return &awsMocks{master: master, providers: map[string]string{}}
+	return &awsMocks{master: master, providers: map[string]string{}, stackSets: map[string]mockStackSet{}}
 }
 
 func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
@@ -141,6 +155,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 	set := func(k, v string) { state[resource.PropertyKey(k)] = resource.NewStringProperty(v) }
 	if rec.Type == typeStackReference {
 		outputs, ok := m.stacks[rec.Name]
+		if !ok && rec.Name == selfStack {
+			outputs, ok = map[string]any{}, true
+		}
 		if !ok {
 			return "", nil, fmt.Errorf("unknown stack %q", rec.Name)
 		}
@@ -261,6 +278,10 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 			return "", nil, fmt.Errorf("groups must list at least one group")
 		}
 		return rec.str("user"), state, nil
+	case typeStackSet:
+		return m.createStackSet(rec, state)
+	case typeStackSetInst:
+		return m.createStackSetInstance(rec, state)
 	}
 	return "", nil, fmt.Errorf("unexpected resource type: the layout never creates one")
 }
@@ -270,6 +291,8 @@ type result struct {
 	Err       error
 	Resources []recorded
 	Exports   map[string]any
+	// CFNRoles are the roles stack instances created in child accounts.
+	CFNRoles []cfnRole
 }
 
 // run runs the program under mocks with the given engine config.
@@ -309,6 +332,7 @@ func runWithStacks(t testing.TB, cfg map[string]string, stacks map[string]map[st
 	}, pulumi.WithMocks(project, stack, m), func(info *pulumi.RunInfo) { info.Config = cfg })
 	m.mu.Lock()
 	res.Resources = append([]recorded(nil), m.resources...)
+	res.CFNRoles = append([]cfnRole(nil), m.cfnRoles...)
 	m.mu.Unlock()
 	return res
 }

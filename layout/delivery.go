@@ -1,0 +1,428 @@
+package layout
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// How roles reach child accounts (`delivery`).
+const (
+	// DeliveryProviders creates each account's roles through an explicit
+	// provider of its own that assumes the account's access role. Every such
+	// provider is an OS process of the engine for the whole deployment.
+	DeliveryProviders = "providers"
+	// DeliveryStackSets creates every child-account role through one
+	// CloudFormation StackSet per role definition, from the management
+	// account: no per-account provider at all.
+	DeliveryStackSets = "stackSets"
+)
+
+// StackSet permission models (CloudFormation's own names).
+const (
+	PermissionSelfManaged    = "SELF_MANAGED"
+	PermissionServiceManaged = "SERVICE_MANAGED"
+)
+
+// Defaults of the delivery settings.
+const (
+	// DefaultMaxProviders is the provider budget of `providers` delivery.
+	// 20 account providers plus the default one are 21 pulumi-aws processes:
+	// about 3.6 GB at the 170 MB a v6 process takes, which leaves an
+	// ordinary 7 GB CI runner room for the engine, the program and its
+	// build, and 30-40 s of serial provider start-up on every preview
+	// (docs/scale.md has the figures and their sources).
+	DefaultMaxProviders = 20
+	// DefaultStackSetAdministrationRole is the role this program creates in
+	// the management account for SELF_MANAGED StackSets. It is not AWS's
+	// conventional AWSCloudFormationStackSetAdministrationRole, which many
+	// management accounts already hold for other StackSets.
+	DefaultStackSetAdministrationRole = "iam-layout-stacksets"
+	// StackSetNamePrefix starts the name of every StackSet this program
+	// creates; the administration role may only be used by StackSets whose
+	// names start with it.
+	StackSetNamePrefix = "iam-layout-"
+	// DefaultMaxConcurrentPercentage and DefaultFailureTolerancePercentage
+	// are the operation preferences of template roll-outs. The AWS provider
+	// cannot set a StackSet's concurrency mode, so CloudFormation's default,
+	// STRICT_FAILURE_TOLERANCE, applies: it runs at most the failure
+	// tolerance plus one account at a time, so a tolerance of zero would
+	// update a thousand accounts one by one. A failed role update is rolled
+	// back by CloudFormation, leaving the old role, so tolerating some
+	// failures costs nothing but a retry: 10% tolerance gives waves of about
+	// a tenth of the accounts, never more than a quarter.
+	DefaultMaxConcurrentPercentage    = 25
+	DefaultFailureTolerancePercentage = 10
+	// MaxStackSetNameLength is CloudFormation's limit on StackSet names.
+	MaxStackSetNameLength = 128
+)
+
+var (
+	deliveryModes    = []string{DeliveryProviders, DeliveryStackSets}
+	permissionModels = []string{PermissionSelfManaged, PermissionServiceManaged}
+	// Organizations IDs (Organizations API reference: Root, OrganizationalUnit, Organization).
+	ouIDRE   = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
+	orgIDRE  = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	unsafeRE = regexp.MustCompile(`[^A-Za-z0-9-]+`)
+)
+
+// DeliverySpec is how the configuration says roles reach child accounts.
+type DeliverySpec struct {
+	// Mode is "providers" or "stackSets"; empty means providers.
+	Mode string
+	// MaxProviders bounds the providers `providers` delivery may create;
+	// zero means DefaultMaxProviders.
+	MaxProviders int
+	StackSets    StackSetsSpec
+	// stackSetsGiven records that a stackSets block was written, so that it
+	// can be refused in providers mode instead of silently ignored.
+	stackSetsGiven bool
+}
+
+// StackSetsSpec holds the settings of `stackSets` delivery.
+type StackSetsSpec struct {
+	PermissionModel string
+	// Region is where the stack instances (and so the roles' stacks) are
+	// created; empty means the stack's aws:region.
+	Region                 string
+	AdministrationRoleName string
+	// OrganizationalUnitIDs are the root or OUs that hold the accounts
+	// (SERVICE_MANAGED only).
+	OrganizationalUnitIDs []string
+	// OrganizationID, when set, restricts the administration role to
+	// execution roles of accounts in that organization.
+	OrganizationID string
+	// RetainStacksOnAccountRemoval is auto-deployment's choice for accounts
+	// that leave a targeted OU (SERVICE_MANAGED with role-level OUs).
+	RetainStacksOnAccountRemoval bool
+	// AdoptRoles is the hand-over run of a stack moving from providers:
+	// the roles stay with their current resources (retained on delete)
+	// while the StackSets are created without instances.
+	AdoptRoles           bool
+	OperationPreferences OperationPreferencesSpec
+}
+
+// OperationPreferencesSpec are CloudFormation's operation preferences of
+// StackSet roll-outs. Nil means "not said".
+type OperationPreferencesSpec struct {
+	MaxConcurrentCount         *int
+	MaxConcurrentPercentage    *int
+	FailureToleranceCount      *int
+	FailureTolerancePercentage *int
+}
+
+// Delivery is the resolved delivery of a layout.
+type Delivery struct {
+	Mode         string
+	MaxProviders int
+	// StackSets is nil in providers mode.
+	StackSets *StackSets
+}
+
+// StackSets are the resolved settings of stackSets delivery.
+type StackSets struct {
+	PermissionModel string
+	// Region may be empty: the program then uses the stack's aws:region.
+	Region string
+	// AdministrationRoleName and AdministrationRoleARN name the role the
+	// program creates in the management account (SELF_MANAGED only).
+	AdministrationRoleName string
+	AdministrationRoleARN  string
+	// ExecutionRoleName is the role assumed in every target account
+	// (SELF_MANAGED only): the organization's accessRoleName.
+	ExecutionRoleName            string
+	OrganizationalUnitIDs        []string
+	OrganizationID               string
+	RetainStacksOnAccountRemoval bool
+	AdoptRoles                   bool
+	Preferences                  OperationPreferences
+}
+
+// OperationPreferences are resolved operation preferences: exactly one of
+// each count/percentage pair is set.
+type OperationPreferences struct {
+	MaxConcurrentCount         *int
+	MaxConcurrentPercentage    *int
+	FailureToleranceCount      *int
+	FailureTolerancePercentage *int
+}
+
+// SelfManaged reports whether the StackSets use an administration role and
+// the accounts' access roles.
+func (s *StackSets) SelfManaged() bool { return s.PermissionModel == PermissionSelfManaged }
+
+// StackSets reports whether roles are delivered by StackSets.
+func (l *Layout) StackSets() bool { return l.Delivery.Mode == DeliveryStackSets }
+
+// ProviderCount is the number of explicit providers providers-mode delivery
+// registers: one per account that holds a role.
+func (l *Layout) ProviderCount() int {
+	n := 0
+	for _, a := range l.Accounts {
+		if len(a.Roles) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// StackSetName is the name of the StackSet delivering a role definition.
+// CloudFormation allows letters, digits and hyphens, starting with a letter;
+// IAM role names may also hold + = , . @ _, which become hyphens (names that
+// collide after that are reported by validation). The suffix is the stack's
+// policyNameSuffix, so that several stacks of one organization, which share
+// the management account's StackSet namespace, cannot collide.
+func StackSetName(roleName, suffix string) string {
+	name := StackSetNamePrefix + strings.Trim(unsafeRE.ReplaceAllString(roleName, "-"), "-")
+	if suffix != "" {
+		name += "-" + strings.Trim(unsafeRE.ReplaceAllString(suffix, "-"), "-")
+	}
+	return name
+}
+
+// Keys of the delivery settings.
+const (
+	keyDelivery                     = "delivery"
+	keyMaxProviders                 = "maxProviders"
+	keyStackSets                    = "stackSets"
+	keyPermissionModel              = "permissionModel"
+	keyAdministrationRoleName       = "administrationRoleName"
+	keyOrganizationalUnitIDs        = "organizationalUnitIds"
+	keyOrganizationID               = "organizationId"
+	keyRetainStacksOnAccountRemoval = "retainStacksOnAccountRemoval"
+	keyAdoptRoles                   = "adoptRoles"
+	keyOperationPreferences         = "operationPreferences"
+	keyMaxConcurrentCount           = "maxConcurrentCount"
+	keyMaxConcurrentPercentage      = "maxConcurrentPercentage"
+	keyFailureToleranceCount        = "failureToleranceCount"
+	keyFailureTolerancePercentage   = "failureTolerancePercentage"
+	keyOrganizationalUnits          = "organizationalUnits"
+)
+
+// deliveryKeys are the top-level keys parseDelivery reads.
+var deliveryKeys = []string{keyDelivery, keyMaxProviders, keyStackSets}
+
+// parseDelivery reads the delivery keys of the organization object.
+func parseDelivery(d *decoder, f map[string]json.RawMessage) DeliverySpec {
+	spec := DeliverySpec{Mode: d.str(keyDelivery, f[keyDelivery])}
+	spec.MaxProviders, _ = d.integer(keyMaxProviders, f[keyMaxProviders])
+	spec.stackSetsGiven = present(f[keyStackSets])
+	s := d.fields(keyStackSets, f[keyStackSets], keyPermissionModel, keyRegion, keyAdministrationRoleName,
+		keyOrganizationalUnitIDs, keyOrganizationID, keyRetainStacksOnAccountRemoval, keyAdoptRoles, keyOperationPreferences)
+	at := func(key string) string { return joinPath(keyStackSets, key) }
+	spec.StackSets = StackSetsSpec{
+		PermissionModel:        d.str(at(keyPermissionModel), s[keyPermissionModel]),
+		Region:                 d.str(at(keyRegion), s[keyRegion]),
+		AdministrationRoleName: d.str(at(keyAdministrationRoleName), s[keyAdministrationRoleName]),
+		OrganizationalUnitIDs:  d.strings(at(keyOrganizationalUnitIDs), s[keyOrganizationalUnitIDs]),
+		OrganizationID:         d.str(at(keyOrganizationID), s[keyOrganizationID]),
+	}
+	spec.StackSets.RetainStacksOnAccountRemoval, _ = d.boolean(at(keyRetainStacksOnAccountRemoval), s[keyRetainStacksOnAccountRemoval])
+	spec.StackSets.AdoptRoles, _ = d.boolean(at(keyAdoptRoles), s[keyAdoptRoles])
+	prefsPath := at(keyOperationPreferences)
+	p := d.fields(prefsPath, s[keyOperationPreferences], keyMaxConcurrentCount, keyMaxConcurrentPercentage,
+		keyFailureToleranceCount, keyFailureTolerancePercentage)
+	optional := func(key string) *int {
+		if n, ok := d.integer(joinPath(prefsPath, key), p[key]); ok {
+			return &n
+		}
+		return nil
+	}
+	spec.StackSets.OperationPreferences = OperationPreferencesSpec{
+		MaxConcurrentCount:         optional(keyMaxConcurrentCount),
+		MaxConcurrentPercentage:    optional(keyMaxConcurrentPercentage),
+		FailureToleranceCount:      optional(keyFailureToleranceCount),
+		FailureTolerancePercentage: optional(keyFailureTolerancePercentage),
+	}
+	return spec
+}
+
+// resolveDelivery validates the delivery settings. It runs after the roles
+// are resolved: StackSet names derive from role names, and the settings
+// constrain the accounts and roles.
+func resolveDelivery(s *Spec, l *Layout, accessRole string, ps *Problems) {
+	spec := s.Delivery
+	l.Delivery = Delivery{
+		Mode:         orDefault(spec.Mode, DeliveryProviders),
+		MaxProviders: orDefaultInt(spec.MaxProviders, DefaultMaxProviders),
+	}
+	if !contains(deliveryModes, l.Delivery.Mode) {
+		ps.Addf(keyDelivery, "%q is not one of %s", clip(spec.Mode), strings.Join(deliveryModes, ", "))
+	}
+	if spec.MaxProviders != 0 && spec.MaxProviders < 1 {
+		ps.Addf(keyMaxProviders, "must be at least 1, got %d", spec.MaxProviders)
+	}
+	rolesWithOUs := rolesWithOrganizationalUnits(s)
+	if l.Delivery.Mode != DeliveryStackSets {
+		if spec.stackSetsGiven {
+			ps.Addf(keyStackSets, "only applies with delivery: %s", DeliveryStackSets)
+		}
+		for _, name := range rolesWithOUs {
+			ps.Addf(joinPath(joinPath(keyRoles, name), keyOrganizationalUnits), "only applies with delivery: %s and stackSets.permissionModel: %s", DeliveryStackSets, PermissionServiceManaged)
+		}
+		return
+	}
+	if spec.MaxProviders != 0 {
+		ps.Addf(keyMaxProviders, "only applies with delivery: %s: stackSets delivery creates no per-account provider", DeliveryProviders)
+	}
+	ss := spec.StackSets
+	at := func(key string) string { return joinPath(keyStackSets, key) }
+	res := &StackSets{
+		PermissionModel:              orDefault(ss.PermissionModel, PermissionSelfManaged),
+		Region:                       ss.Region,
+		OrganizationalUnitIDs:        sortedCopy(ss.OrganizationalUnitIDs),
+		OrganizationID:               ss.OrganizationID,
+		RetainStacksOnAccountRemoval: ss.RetainStacksOnAccountRemoval,
+		AdoptRoles:                   ss.AdoptRoles,
+		Preferences:                  resolvePreferences(ss.OperationPreferences, at(keyOperationPreferences), ps),
+	}
+	l.Delivery.StackSets = res
+	if !contains(permissionModels, res.PermissionModel) {
+		ps.Addf(at(keyPermissionModel), "%q is not one of %s", clip(ss.PermissionModel), strings.Join(permissionModels, ", "))
+	}
+	if ss.Region != "" && !regionRE.MatchString(ss.Region) {
+		ps.Addf(at(keyRegion), "%q is not an AWS region name like eu-west-1", clip(ss.Region))
+	}
+	if ss.OrganizationID != "" && !orgIDRE.MatchString(ss.OrganizationID) {
+		ps.Addf(at(keyOrganizationID), "%q is not an organization ID like o-a1b2c3d4e5", clip(ss.OrganizationID))
+	}
+	for i, id := range ss.OrganizationalUnitIDs {
+		if !ouIDRE.MatchString(id) {
+			ps.Addf(indexPath(at(keyOrganizationalUnitIDs), i), "%q is not a root ID (r-...) or OU ID (ou-...-...)", clip(id))
+		}
+	}
+	switch res.PermissionModel {
+	case PermissionSelfManaged:
+		res.AdministrationRoleName = orDefault(ss.AdministrationRoleName, DefaultStackSetAdministrationRole)
+		checkIAMName(ps, at(keyAdministrationRoleName), "role name", res.AdministrationRoleName, 64)
+		res.AdministrationRoleARN = RoleARN(l.Partition, l.MasterAccountID, "/", res.AdministrationRoleName)
+		res.ExecutionRoleName = accessRole
+		if len(ss.OrganizationalUnitIDs) > 0 {
+			ps.Addf(at(keyOrganizationalUnitIDs), "only applies with permissionModel: %s (SELF_MANAGED targets accounts)", PermissionServiceManaged)
+		}
+		if ss.RetainStacksOnAccountRemoval {
+			ps.Addf(at(keyRetainStacksOnAccountRemoval), "only applies with permissionModel: %s (auto-deployment)", PermissionServiceManaged)
+		}
+		for _, name := range rolesWithOUs {
+			ps.Addf(joinPath(joinPath(keyRoles, name), keyOrganizationalUnits), "only applies with stackSets.permissionModel: %s", PermissionServiceManaged)
+		}
+		// A StackSet has one execution role: accounts reached through
+		// another role cannot share their roles' StackSets.
+		for _, name := range slices.Sorted(maps.Keys(s.Accounts)) {
+			if other := s.Accounts[name].AccessRoleName; other != "" && other != accessRole {
+				ps.Addf(joinPath(joinPath(keyAccounts, name), keyAccessRoleName), "is %q, but SELF_MANAGED StackSets assume one execution role (%q) in every account: create it there, or use permissionModel: %s", other, accessRole, PermissionServiceManaged)
+			}
+		}
+	case PermissionServiceManaged:
+		if ss.AdministrationRoleName != "" {
+			ps.Addf(at(keyAdministrationRoleName), "only applies with permissionModel: %s (SERVICE_MANAGED StackSets use AWS's service-linked roles)", PermissionSelfManaged)
+		}
+		if len(ss.OrganizationalUnitIDs) == 0 {
+			ps.Addf(at(keyOrganizationalUnitIDs), "is required with permissionModel: %s: the organization root (r-...) or the OUs that hold the accounts", PermissionServiceManaged)
+		}
+	}
+	checkStackSetNames(l, ps)
+}
+
+// resolvePreferences applies the defaults and CloudFormation's rules: one of
+// each count/percentage pair, in range.
+func resolvePreferences(p OperationPreferencesSpec, path string, ps *Problems) OperationPreferences {
+	out := OperationPreferences(p)
+	pair := func(countKey, percentKey string, count, percent **int, defaultPercent, min int) {
+		switch {
+		case *count != nil && *percent != nil:
+			ps.Addf(joinPath(path, percentKey), "set %s or %s, not both (CloudFormation takes one)", countKey, percentKey)
+		case *count == nil && *percent == nil:
+			*percent = &defaultPercent
+		}
+		if *count != nil && **count < min {
+			ps.Addf(joinPath(path, countKey), "must be at least %d, got %d", min, **count)
+		}
+		if *percent != nil && (**percent < min || **percent > 100) {
+			ps.Addf(joinPath(path, percentKey), "must be a percentage from %d to 100, got %d", min, **percent)
+		}
+	}
+	pair(keyMaxConcurrentCount, keyMaxConcurrentPercentage, &out.MaxConcurrentCount, &out.MaxConcurrentPercentage, DefaultMaxConcurrentPercentage, 1)
+	pair(keyFailureToleranceCount, keyFailureTolerancePercentage, &out.FailureToleranceCount, &out.FailureTolerancePercentage, DefaultFailureTolerancePercentage, 0)
+	return out
+}
+
+// checkStackSetNames reports role definitions whose StackSet names collide
+// or are too long, and gives every placement its StackSet name.
+func checkStackSetNames(l *Layout, ps *Problems) {
+	owner := map[string]string{}
+	for _, r := range l.Roles {
+		name := StackSetName(r.Name, l.PolicyNameSuffix)
+		r.StackSetName = name
+		prev, seen := owner[name]
+		switch {
+		case seen && prev != r.Name:
+			ps.Addf(joinPath(keyRoles, r.Name), "its StackSet name %q is also role %s's (StackSet names hold only letters, digits and hyphens)", name, prev)
+		case !seen && len(name) > MaxStackSetNameLength:
+			ps.Addf(joinPath(keyRoles, r.Name), "its StackSet name %q is longer than CloudFormation's %d characters", clip(name), MaxStackSetNameLength)
+		}
+		owner[name] = r.Name
+	}
+}
+
+// parseRoleOrganizationalUnits reads a role's OU targets.
+func parseRoleOrganizationalUnits(d *decoder, path string, r map[string]json.RawMessage) []string {
+	return d.strings(joinPath(path, keyOrganizationalUnits), r[keyOrganizationalUnits])
+}
+
+// checkRoleOrganizationalUnits validates a role's OU targets.
+func checkRoleOrganizationalUnits(ps *Problems, path string, ous []string) {
+	for i, id := range ous {
+		if !ouIDRE.MatchString(id) {
+			ps.Addf(indexPath(joinPath(path, keyOrganizationalUnits), i), "%q is not a root ID (r-...) or OU ID (ou-...-...)", clip(id))
+		}
+	}
+}
+
+func rolesWithOrganizationalUnits(s *Spec) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(s.Roles)) {
+		if len(s.Roles[name].OrganizationalUnits) > 0 {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Real-engine costs of a pulumi-aws provider process (shared IAM-FACTS.md,
+// "The real engine": pulumi-aws #5226 for v6, #5860 for v7; start-up measured
+// on Pulumi CLI 3.200).
+const (
+	ProviderMemoryMBv6    = 170
+	ProviderMemoryMBv7Max = 430
+	ProviderStartupMinMS  = 1500
+	ProviderStartupMaxMS  = 2000
+)
+
+// providerBudgetMessage explains a providers-mode layout over its budget:
+// what it would cost on the real engine and the ways out.
+func providerBudgetMessage(providers, budget int) string {
+	processes := providers + 1 // and the stack's default provider
+	return fmt.Sprintf("the layout needs %d account providers, more than the budget of %d: "+
+		"with the default provider that is %d pulumi-aws processes for the whole deployment, about %.1f GB of memory "+
+		"(%d MB each with pulumi-aws v6, up to %.1f GB with v7) and %.0f-%.0f s of provider start-up, one after another, "+
+		"before the first IAM call of every preview and update. Ways out: delivery: %s (no per-account provider, "+
+		"the same few processes at any size), or one stack per organizational unit (docs/scale.md, \"Beyond one stack\"); "+
+		"or raise maxProviders if the machine that runs pulumi can afford it",
+		providers, budget, processes,
+		float64(processes*ProviderMemoryMBv6)/1000, ProviderMemoryMBv6, float64(processes*ProviderMemoryMBv7Max)/1000,
+		float64(providers*ProviderStartupMinMS)/1000, float64(providers*ProviderStartupMaxMS)/1000, DeliveryStackSets)
+}
+
+// checkProviderBudget reports a providers-mode layout over its budget.
+func checkProviderBudget(l *Layout, ps *Problems) {
+	if l.Delivery.Mode != DeliveryProviders {
+		return
+	}
+	if n := l.ProviderCount(); n > l.Delivery.MaxProviders {
+		ps.Addf(keyMaxProviders, "%s", providerBudgetMessage(n, l.Delivery.MaxProviders))
+	}
+}

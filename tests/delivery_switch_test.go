@@ -1,0 +1,120 @@
+package tests
+
+import (
+	"strings"
+	"testing"
+)
+
+// previousOutputs are a stack's outputs from its last deployment.
+func previousOutputs(delivery string, withRoles bool) map[string]map[string]any {
+	out := map[string]any{"contractVersion": 1, "roleArns": map[string]any{}}
+	if withRoles {
+		out["roleArns"] = map[string]any{"qa": map[string]any{"AlfieDeployment": "arn:aws:iam::234567890123:role/AlfieDeployment"}}
+	}
+	if delivery != "" {
+		out["delivery"] = delivery
+	}
+	return map[string]map[string]any{selfStack: out}
+}
+
+// TestSwitchingDeliveryNeverDeletesLiveRolesBySurprise walks the moves
+// between deliveries, with the stack's own previous outputs as the program
+// sees them: the moves that would delete roles are refused before anything
+// but the read of those outputs is registered; the hand-over is allowed.
+func TestSwitchingDeliveryNeverDeletesLiveRolesBySurprise(t *testing.T) {
+	t.Parallel()
+	providers := func(org map[string]any) {}
+	stackSets := func(org map[string]any) { org["delivery"] = "stackSets" }
+	handover := func(org map[string]any) {
+		org["delivery"] = "stackSets"
+		org["stackSets"] = map[string]any{"adoptRoles": true}
+	}
+	cases := map[string]struct {
+		was       string
+		withRoles bool
+		config    func(map[string]any)
+		refusal   string // "" when the run must succeed
+	}{
+		"providers straight to stackSets":         {"providers", true, stackSets, "switching straight to stackSets would have the engine delete them"},
+		"a stack from before the delivery output": {"", true, stackSets, "switching straight to stackSets"},
+		"providers to the hand-over":              {"providers", true, handover, ""},
+		"the hand-over again":                     {"handover", true, handover, ""},
+		"the hand-over finished":                  {"handover", true, stackSets, ""},
+		"the hand-over abandoned":                 {"handover", true, providers, ""},
+		"stackSets back to providers":             {"stackSets", true, providers, "roles belong to CloudFormation StackSets"},
+		"stackSets back to a hand-over":           {"stackSets", true, handover, "roles belong to CloudFormation StackSets"},
+		"a stack that has no roles yet":           {"providers", false, stackSets, ""},
+		"a first deployment":                      {"", false, stackSets, ""},
+		"providers as before":                     {"providers", true, providers, ""},
+		"stackSets as before":                     {"stackSets", true, stackSets, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res := runWithStacks(t, mutate(t, tc.config), previousOutputs(tc.was, tc.withRoles))
+			if tc.refusal == "" {
+				if res.Err != nil {
+					t.Fatalf("refused: %v", res.Err)
+				}
+				return
+			}
+			if res.Err == nil || !strings.Contains(res.Err.Error(), tc.refusal) {
+				t.Fatalf("err = %v, want %q", res.Err, tc.refusal)
+			}
+			for _, r := range res.Resources {
+				if r.Type != typeStackReference {
+					t.Errorf("%s %s registered before the refusal", r.Type, r.Name)
+				}
+			}
+		})
+	}
+}
+
+// TestTheHandOverRetainsEveryRoleAndCreatesStackSetsWithoutInstances: the
+// first step of moving a stack to StackSets keeps the roles exactly where
+// they are, marked so that dropping them later deletes nothing in AWS, and
+// creates the StackSets the roles will be adopted into.
+func TestTheHandOverRetainsEveryRoleAndCreatesStackSetsWithoutInstances(t *testing.T) {
+	t.Parallel()
+	before := mustRun(t, devConfig(t))
+	res := runWithStacks(t, mutate(t, func(org map[string]any) {
+		org["delivery"] = "stackSets"
+		org["stackSets"] = map[string]any{"adoptRoles": true}
+	}), previousOutputs("providers", true))
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if res.Exports["delivery"] != "handover" {
+		t.Errorf("delivery output %v, want handover", res.Exports["delivery"])
+	}
+	// Every resource of providers delivery is still registered, with the
+	// same URN and inputs, and retained if it lives in a child account.
+	for _, old := range before.Resources {
+		now, ok := res.byURN(old.URN)
+		if !ok {
+			t.Errorf("%s %s is no longer registered", old.Type, old.Name)
+			continue
+		}
+		if old.Type == typeStackReference {
+			continue
+		}
+		switch old.Type {
+		case typeRole, typeRoleAttachment, typeRolePolicy:
+			if !now.RetainOnDelete {
+				t.Errorf("%s %s is not retained", now.Type, now.Name)
+			}
+		}
+	}
+	if got := len(res.ofType(typeStackSet)); got != 4 {
+		t.Errorf("%d StackSets, want 4", got)
+	}
+	if got := res.ofType(typeStackSetInst); len(got) != 0 {
+		t.Errorf("the hand-over created %d instances: CloudFormation would collide with the live roles", len(got))
+	}
+	if len(res.CFNRoles) != 0 {
+		t.Errorf("CloudFormation created roles during the hand-over: %v", res.CFNRoles)
+	}
+	if got, want := res.Exports["roleArns"], before.Exports["roleArns"]; canonical(t, got) != canonical(t, want) {
+		t.Errorf("roleArns changed during the hand-over: %v", got)
+	}
+}
