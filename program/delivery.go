@@ -71,7 +71,7 @@ func deliveryTransition(was string, hadRoles bool, next string) error {
 	switch {
 	case was == contract.DeliveryProviders && next == contract.DeliveryStackSets:
 		return fmt.Errorf("delivery: this stack's roles were created by per-account providers; switching straight to %s would have the engine delete them while CloudFormation tries to create roles of the same names. "+
-			"Hand them over instead (docs/scale.md, \"Moving a stack to StackSets\"): first deploy with delivery: %s and stackSets.adoptRoles: true, which creates the StackSets and marks the roles to be retained, "+
+			"Hand them over instead (docs/stacksets-handover.md): first deploy with delivery: %s and stackSets.adoptRoles: true, which creates the StackSets and marks the roles to be retained, "+
 			"then adopt the roles into the StackSets with the script `go run ./cmd/iam-layout stacksets --stack STACK --format handover` prints, then import the instances and deploy without adoptRoles",
 			contract.DeliveryStackSets, contract.DeliveryStackSets)
 	case was == contract.DeliveryProviders && next == contract.DeliveryHandover:
