@@ -89,10 +89,13 @@ func (d *decoder) entries(path string, raw json.RawMessage) ([]entry, bool) {
 	return out, true
 }
 
-// fields reads an object whose keys are fixed, reporting unknown keys (they are
-// usually typos, and a silently ignored typo in an IAM layout can mean a
-// missing MFA condition).
-func (d *decoder) fields(path string, raw json.RawMessage, known ...string) map[string]json.RawMessage {
+// fields reads an object whose keys are defined by def (schema.go),
+// reporting unknown keys (they are usually typos, and a silently ignored typo
+// in an IAM layout can mean a missing MFA condition). Taking the known keys
+// from the definition tree means a key cannot be parsed without being
+// defined, documented and in the JSON Schema.
+func (d *decoder) fields(path string, raw json.RawMessage, def *Key) map[string]json.RawMessage {
+	known := def.names
 	if !present(raw) {
 		return map[string]json.RawMessage{}
 	}
