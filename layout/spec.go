@@ -290,7 +290,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 			Application:         d.str(joinPath(path, keyApplication), r[keyApplication]),
 			ProfileName:         d.str(joinPath(path, keyProfileName), r[keyProfileName]),
 			ExternalID:          d.str(joinPath(path, keyExternalID), r[keyExternalID]),
-			TrustedAccounts:     d.strings(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
+			TrustedAccounts:     d.accountIDs(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
 		}
 		role.MaxSessionDuration, _ = d.integer(joinPath(path, keyMaxSessionDuration), r[keyMaxSessionDuration])
 		role.Destructive, _ = d.boolean(joinPath(path, keyDestructive), r[keyDestructive])
