@@ -53,8 +53,10 @@ var (
 const usageText = `usage:
   iam-layout profiles --stack NAME [--dir DIR] [--user NAME] [--format FORMAT]
   iam-layout matrix   --stack NAME [--dir DIR] [--format markdown|mermaid]
+  iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
 
-Prints what the stack's outputs hold, from Pulumi.<NAME>.yaml alone.
+profiles and matrix print what the stack's outputs hold, from
+Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
 
 profiles formats:
   config        ~/.aws/config profiles (awsConfig; with --user: awsConfigByUser[NAME])
@@ -65,6 +67,10 @@ profiles formats:
 matrix formats:
   markdown      who may assume which role, as a table (accessMatrix)
   mermaid       the same as a Mermaid flowchart (accessMatrixMermaid)
+schema formats:
+  organization  JSON Schema (draft-07) of <project>:organization
+  stack         JSON Schema of a whole Pulumi.<stack>.yaml, for editors
+  markdown      the configuration reference table (docs/configuration.md)
 `
 
 // Run runs the command with args (without the program name) and returns the
@@ -79,6 +85,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(args[0], args[1:], stdout, stderr, profilesFormats, true)
 	case "matrix":
 		return runCommand(args[0], args[1:], stdout, stderr, matrixFormats, false)
+	case "schema":
+		return runSchema(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return ExitOK

@@ -89,10 +89,13 @@ func (d *decoder) entries(path string, raw json.RawMessage) ([]entry, bool) {
 	return out, true
 }
 
-// fields reads an object whose keys are fixed, reporting unknown keys (they are
-// usually typos, and a silently ignored typo in an IAM layout can mean a
-// missing MFA condition).
-func (d *decoder) fields(path string, raw json.RawMessage, known ...string) map[string]json.RawMessage {
+// fields reads an object whose keys are defined by def (schema.go),
+// reporting unknown keys (they are usually typos, and a silently ignored typo
+// in an IAM layout can mean a missing MFA condition). Taking the known keys
+// from the definition tree means a key cannot be parsed without being
+// defined, documented and in the JSON Schema.
+func (d *decoder) fields(path string, raw json.RawMessage, def *Key) map[string]json.RawMessage {
+	known := def.names
 	if !present(raw) {
 		return map[string]json.RawMessage{}
 	}
@@ -186,13 +189,10 @@ func (d *decoder) str(path string, raw json.RawMessage) string {
 
 // accountID reads a 12-digit account ID. YAML turns an unquoted 012345678901
 // into a number and drops the leading zero, so numbers are refused outright
-// rather than padded back: the padding would hide a real typo.
+// rather than padded back (the padding would hide a real typo), with the
+// quoted form to write instead.
 func (d *decoder) accountID(path string, raw json.RawMessage) string {
-	if !present(raw) {
-		return ""
-	}
-	if kindOf(raw) == kindNumber {
-		d.problems.Addf(path, "must be a quoted string of 12 digits, got the number %s (YAML numbers lose leading zeros: write \"%s\" in quotes)", bytes.TrimSpace(raw), bytes.TrimSpace(raw))
+	if !present(raw) || d.numberAccountID(path, raw) {
 		return ""
 	}
 	id := d.str(path, raw)
@@ -200,6 +200,59 @@ func (d *decoder) accountID(path string, raw json.RawMessage) string {
 		d.problems.Addf(path, "must be exactly 12 digits, got %q", clip(id))
 	}
 	return id
+}
+
+// accountIDs reads a list of account IDs. The 12-digit check is left to
+// validation, which knows what the IDs are for.
+func (d *decoder) accountIDs(path string, raw json.RawMessage) []string {
+	return d.list(path, raw, func(p string, item json.RawMessage) string {
+		if d.numberAccountID(p, item) {
+			return ""
+		}
+		return d.str(p, item)
+	})
+}
+
+// numberAccountID reports an account ID that arrived as a number, and says
+// so.
+func (d *decoder) numberAccountID(path string, raw json.RawMessage) bool {
+	if kindOf(raw) != kindNumber {
+		return false
+	}
+	num := string(bytes.TrimSpace(raw))
+	d.problems.Addf(path, "must be a quoted string of 12 digits, got the number %s %s", clip(num), numberIDHint(num))
+	return true
+}
+
+// numberIDHint says how to write an account ID that YAML read as a number.
+// YAML (and so the Pulumi engine) reads unquoted digits as a number, which
+// drops leading zeros, and reads a 0 followed only by digits 0-7 as octal:
+// 012345678901 arrives as 12345678901, 000000001234 as 668. The hint undoes
+// whichever readings could have produced the number, and offers both when
+// both could: nothing tells them apart.
+func numberIDHint(num string) string {
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 {
+		return "(unquoted, YAML reads an ID as a number): write the 12-digit ID in quotes"
+	}
+	decimal := strconv.FormatInt(n, 10)
+	// Only an ID of 12 digits without a leading zero, or one holding an 8
+	// or a 9, is read as a decimal number; 11 octal digits after the 0
+	// are below 8^11.
+	fromDecimal := len(decimal) == 12 || (len(decimal) < 12 && strings.ContainsAny(decimal, "89"))
+	fromOctal := n < 1<<33
+	padded, octal := fmt.Sprintf("%012d", n), fmt.Sprintf("%012o", n)
+	switch {
+	case fromDecimal && fromOctal:
+		return fmt.Sprintf("(unquoted, YAML reads an ID as a number, dropping its leading zeros, and reads a 0 followed only by digits 0-7 as octal): write %q or %q in quotes, whichever you meant", octal, padded)
+	case fromOctal:
+		return fmt.Sprintf("(unquoted, YAML reads a 0 followed only by digits 0-7 as an octal number): write %q in quotes", octal)
+	case fromDecimal && len(decimal) < 12:
+		return fmt.Sprintf("(unquoted, YAML reads an ID as a number and drops its leading zeros): write %q in quotes", padded)
+	case fromDecimal:
+		return fmt.Sprintf("(unquoted, YAML reads an ID as a number): write %q in quotes", padded)
+	}
+	return "(unquoted, YAML reads an ID as a number): write the 12-digit ID in quotes"
 }
 
 // integer accepts a JSON number or a string of digits: `pulumi config set`
@@ -249,6 +302,13 @@ func (d *decoder) boolean(path string, raw json.RawMessage) (bool, bool) {
 // strings reads a list of strings, reporting each element of the wrong type
 // and each exact duplicate.
 func (d *decoder) strings(path string, raw json.RawMessage) []string {
+	return d.list(path, raw, d.str)
+}
+
+// list reads a list of strings, each element read by elem (which reports
+// its own problems and returns "" for an unusable element), reporting empty
+// strings and exact duplicates.
+func (d *decoder) list(path string, raw json.RawMessage, elem func(path string, raw json.RawMessage) string) []string {
 	if !present(raw) {
 		return nil
 	}
@@ -265,7 +325,7 @@ func (d *decoder) strings(path string, raw json.RawMessage) []string {
 	out := make([]string, 0, len(items))
 	seen := map[string]bool{}
 	for i, item := range items {
-		s := d.str(indexPath(path, i), item)
+		s := elem(indexPath(path, i), item)
 		if s == "" {
 			if kindOf(item) == kindString {
 				d.problems.Addf(indexPath(path, i), "must not be empty")

@@ -202,16 +202,50 @@ const (
 	keyOrganizationalUnits          = "organizationalUnits"
 )
 
-// deliveryKeys are the top-level keys parseDelivery reads.
-var deliveryKeys = []string{keyDelivery, keyMaxProviders, keyStackSets}
+// Definitions of the delivery keys (see schema.go).
+var (
+	operationPreferencesKeys = &Key{Name: keyOperationPreferences, Kind: KindObject,
+		Description: "How CloudFormation rolls a changed template out to the accounts: one of each count/percentage pair.",
+		Keys: []*Key{
+			{Name: keyMaxConcurrentCount, Kind: KindInteger, Min: 1, Max: 10000,
+				Description: "Accounts updated at a time (instead of `maxConcurrentPercentage`)."},
+			{Name: keyMaxConcurrentPercentage, Kind: KindInteger, Default: DefaultMaxConcurrentPercentage, Min: 1, Max: 100,
+				Description: "Percentage of the accounts updated at a time."},
+			{Name: keyFailureToleranceCount, Kind: KindInteger, Min: 0, Max: 10000,
+				Description: "Failed accounts tolerated before CloudFormation stops the roll-out (instead of `failureTolerancePercentage`)."},
+			{Name: keyFailureTolerancePercentage, Kind: KindInteger, Default: DefaultFailureTolerancePercentage, Min: 0, Max: 100,
+				Description: "Percentage of failed accounts tolerated; CloudFormation's strict mode also caps the concurrency at it plus one account."},
+		}}
+
+	stackSetsKeys = &Key{Name: keyStackSets, Kind: KindObject,
+		Description: "Settings of `delivery: stackSets`.",
+		See:         "[Scale](scale.md)",
+		Keys: []*Key{
+			{Name: keyPermissionModel, Kind: KindString, Default: PermissionSelfManaged, Enum: permissionModels,
+				Description: "`SELF_MANAGED`: an administration role this program creates assumes `accessRoleName` in each account. `SERVICE_MANAGED`: AWS Organizations' trusted access, targets through OUs."},
+			{Name: keyRegion, Kind: KindString, Pattern: regionRE.String(), DefaultText: "the stack's `aws:region`",
+				Description: "Region of the roles' stack instances (IAM is global; one region is enough)."},
+			{Name: keyAdministrationRoleName, Kind: KindString, Default: DefaultStackSetAdministrationRole, Pattern: iamNameRE.String(), MaxLength: 64,
+				Description: "SELF_MANAGED: name of the administration role created in the management account."},
+			{Name: keyOrganizationalUnitIDs, Kind: KindStrings, Pattern: ouIDRE.String(),
+				Description: "SERVICE_MANAGED: the organization root (`r-...`) or the OUs (`ou-...`) that hold the accounts."},
+			{Name: keyOrganizationID, Kind: KindString, Pattern: orgIDRE.String(),
+				Description: "SELF_MANAGED: the administration role may assume execution roles only in accounts of this organization (`aws:ResourceOrgID`)."},
+			{Name: keyRetainStacksOnAccountRemoval, Kind: KindBoolean, Default: false,
+				Description: "SERVICE_MANAGED, roles with `organizationalUnits`: keep the role when an account leaves the OU."},
+			{Name: keyAdoptRoles, Kind: KindBoolean, Default: false,
+				Description: "The hand-over run of a stack moving from `providers`: keep and retain the live roles, create the StackSets without instances.",
+				See:         "[Moving to StackSets](stacksets-handover.md)"},
+			operationPreferencesKeys,
+		}}
+)
 
 // parseDelivery reads the delivery keys of the organization object.
 func parseDelivery(d *decoder, f map[string]json.RawMessage) DeliverySpec {
 	spec := DeliverySpec{Mode: d.str(keyDelivery, f[keyDelivery])}
 	spec.MaxProviders, _ = d.integer(keyMaxProviders, f[keyMaxProviders])
 	spec.stackSetsGiven = present(f[keyStackSets])
-	s := d.fields(keyStackSets, f[keyStackSets], keyPermissionModel, keyRegion, keyAdministrationRoleName,
-		keyOrganizationalUnitIDs, keyOrganizationID, keyRetainStacksOnAccountRemoval, keyAdoptRoles, keyOperationPreferences)
+	s := d.fields(keyStackSets, f[keyStackSets], stackSetsKeys)
 	at := func(key string) string { return joinPath(keyStackSets, key) }
 	spec.StackSets = StackSetsSpec{
 		PermissionModel:        d.str(at(keyPermissionModel), s[keyPermissionModel]),
@@ -223,8 +257,7 @@ func parseDelivery(d *decoder, f map[string]json.RawMessage) DeliverySpec {
 	spec.StackSets.RetainStacksOnAccountRemoval, _ = d.boolean(at(keyRetainStacksOnAccountRemoval), s[keyRetainStacksOnAccountRemoval])
 	spec.StackSets.AdoptRoles, _ = d.boolean(at(keyAdoptRoles), s[keyAdoptRoles])
 	prefsPath := at(keyOperationPreferences)
-	p := d.fields(prefsPath, s[keyOperationPreferences], keyMaxConcurrentCount, keyMaxConcurrentPercentage,
-		keyFailureToleranceCount, keyFailureTolerancePercentage)
+	p := d.fields(prefsPath, s[keyOperationPreferences], operationPreferencesKeys)
 	optional := func(key string) *int {
 		if n, ok := d.integer(joinPath(prefsPath, key), p[key]); ok {
 			return &n

@@ -96,7 +96,7 @@ func TestLoadReportsProblems(t *testing.T) {
 			text: `{"masterAccountId":"012345678901","accounts":{"a":{"id":"111111111111"},"a":{"id":"222222222222"}}}`,
 			want: []string{"accounts.a: is given more than once"},
 		},
-		"not an object": {text: `[]`, want: []string{"organization: must be an object, got a list"}},
+		"not an object": {text: `[]`, want: []string{"organization: must be a mapping of keys, got a list"}},
 		"wrong types": {
 			text: `{"masterAccountId":"012345678901","partition":7,"accounts":{"a":{"id":"111111111111","region":["x"]}},"roles":{"R":{"accounts":"a","destructive":"maybe"}}}`,
 			want: []string{

@@ -17,9 +17,7 @@ func Load(raw []byte) (*Layout, error) {
 		problems.Addf("", "is %d bytes; this program reads at most %d (a thousand-account organization is about 200 KB)", len(raw), MaxConfigBytes)
 		return nil, problems.Err()
 	}
-	if !json.Valid(raw) {
-		var v any
-		problems.Addf("", "is not valid JSON: %v", json.Unmarshal(raw, &v))
+	if !checkMapping(raw, &problems) {
 		return nil, problems.Err()
 	}
 	spec := parseSpec(&decoder{problems: &problems}, json.RawMessage(raw))
@@ -54,7 +52,7 @@ func resolve(s *Spec, ps *Problems) *Layout {
 		ps.Addf(keyPartition, "%q is not one of %s", clip(l.Partition), strings.Join(partitions, ", "))
 	}
 	if s.MasterAccountID == "" {
-		ps.Addf(keyMasterAccountID, "is required: the 12-digit ID of the management account that holds the people")
+		addMissing(ps, keyMasterAccountID, "is required: the 12-digit ID of the management account that holds the people")
 	}
 	accessRole := orDefault(s.AccessRoleName, DefaultAccessRoleName)
 	checkIAMName(ps, keyAccessRoleName, "role name", accessRole, 64)
@@ -79,13 +77,11 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	checkProviderBudget(l, ps)
 	groups := resolveGroups(s, l, ps)
 	resolveUsers(s, l, groups, ps)
+	checkDeclaresSomething(s, ps)
 	return l
 }
 
 func resolveAccounts(s *Spec, l *Layout, accessRole string, ps *Problems) map[string]*Account {
-	if len(s.Accounts) == 0 {
-		ps.Addf(keyAccounts, "at least one child account is required")
-	}
 	byName := map[string]*Account{}
 	ownerOfID := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(s.Accounts)) {
@@ -94,9 +90,7 @@ func resolveAccounts(s *Spec, l *Layout, accessRole string, ps *Problems) map[st
 		checkKeyName(ps, path, "account name", name)
 		switch {
 		case spec.ID == "":
-			if !hasProblemAt(*ps, joinPath(path, keyID)) {
-				ps.Addf(joinPath(path, keyID), "is required")
-			}
+			addMissing(ps, joinPath(path, keyID), "is required")
 		case spec.ID == s.MasterAccountID:
 			ps.Addf(joinPath(path, keyID), "%s is the management account; roles there are not laid out by this program", spec.ID)
 		case ownerOfID[spec.ID] != "":
@@ -184,7 +178,7 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 			tags[DestructiveTagKey] = "true"
 		}
 		if len(spec.Accounts) == 0 {
-			ps.Addf(joinPath(path, keyAccounts), "must name at least one account to place the role in")
+			addMissing(ps, joinPath(path, keyAccounts), "must name at least one account to place the role in")
 		}
 		application := spec.Application
 		if application == "" {
@@ -275,7 +269,7 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 		granted := map[*Role]bool{}
 		rolesPath := joinPath(path, keyRoles)
 		if len(spec.Roles) == 0 && !spec.GrantedElsewhere {
-			ps.Addf(rolesPath, "the group has nothing to assume: list at least one role (an empty grant is a MalformedPolicyDocument in IAM), or set grantedElsewhere if other stacks grant to it")
+			addMissing(ps, rolesPath, "the group has nothing to assume: list at least one role (an empty grant is a MalformedPolicyDocument in IAM), or set grantedElsewhere if other stacks grant to it")
 		}
 		checkSharedGroup(ps, path, spec)
 		g.ManagedBy, g.GrantedElsewhere = spec.ManagedBy, spec.GrantedElsewhere
@@ -359,7 +353,7 @@ func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 		groupsPath := joinPath(path, keyGroups)
 		switch {
 		case len(spec.Groups) == 0:
-			ps.Addf(groupsPath, "list at least one group: policies attach to groups, never to users")
+			addMissing(ps, groupsPath, "list at least one group: policies attach to groups, never to users")
 		case len(spec.Groups) > MaxGroupsPerUser:
 			ps.Addf(groupsPath, "has %d groups, IAM allows a user in at most %d", len(spec.Groups), MaxGroupsPerUser)
 		}
@@ -384,15 +378,6 @@ func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 		}
 		l.Users = append(l.Users, u)
 	}
-}
-
-func hasProblemAt(ps Problems, path string) bool {
-	for _, p := range ps {
-		if p.Path == path {
-			return true
-		}
-	}
-	return false
 }
 
 func orDefault(s, def string) string {

@@ -165,8 +165,8 @@ type UserSpec struct {
 	Aliases []string
 }
 
-// Keys of the configuration object, named once so the parser and the known-key
-// lists cannot drift apart.
+// Keys of the configuration object, named once for the parser and the
+// definition tree (schema.go), which holds the known keys of every object.
 const (
 	keyMasterAccountID               = "masterAccountId"
 	keyPartition                     = "partition"
@@ -233,9 +233,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		d.problems.Addf("", "the organization configuration is empty")
 		return &Spec{}
 	}
-	f := d.fields("", raw, append([]string{keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
-		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers, keyProfiles,
-		keyQuotas, keySecurity, keyPolicyNameSuffix}, deliveryKeys...)...)
+	f := d.fields("", raw, organizationKeys)
 	s := &Spec{
 		MasterAccountID:  d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
 		Partition:        d.str(keyPartition, f[keyPartition]),
@@ -251,7 +249,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])
 	s.DestructiveMaxSessionDuration, _ = d.integer(keyDestructiveMaxSessionDuration, f[keyDestructiveMaxSessionDuration])
 
-	pf := d.fields(keyProfiles, f[keyProfiles], keyNameTemplate, keySourceProfile, keyCredentialSource, keyRegion, keyDurationSeconds, keyPerUserOutputs)
+	pf := d.fields(keyProfiles, f[keyProfiles], profilesKeys)
 	s.Profiles = ProfilesSpec{
 		NameTemplate:     d.str(joinPath(keyProfiles, keyNameTemplate), pf[keyNameTemplate]),
 		SourceProfile:    d.str(joinPath(keyProfiles, keySourceProfile), pf[keySourceProfile]),
@@ -263,19 +261,19 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		s.Profiles.PerUserOutputs = &v
 	}
 
-	q := d.fields(keyQuotas, f[keyQuotas], keyTrustPolicySize, keyManagedPolicySize, keyManagedPoliciesPerRole, keyRoleInlinePolicySize)
+	q := d.fields(keyQuotas, f[keyQuotas], quotasKeys)
 	s.Quotas.TrustPolicySize, _ = d.integer(joinPath(keyQuotas, keyTrustPolicySize), q[keyTrustPolicySize])
 	s.Quotas.ManagedPolicySize, _ = d.integer(joinPath(keyQuotas, keyManagedPolicySize), q[keyManagedPolicySize])
 	s.Quotas.ManagedPoliciesPerRole, _ = d.integer(joinPath(keyQuotas, keyManagedPoliciesPerRole), q[keyManagedPoliciesPerRole])
 	s.Quotas.RoleInlinePolicySize, _ = d.integer(joinPath(keyQuotas, keyRoleInlinePolicySize), q[keyRoleInlinePolicySize])
 
-	sec := d.fields(keySecurity, f[keySecurity], keyRequireSessionNameMatchesUser, keyAllowSourceIdentity, keyAllowTagSession)
+	sec := d.fields(keySecurity, f[keySecurity], securityKeys)
 	s.Security.RequireSessionNameMatchesUser, _ = d.boolean(joinPath(keySecurity, keyRequireSessionNameMatchesUser), sec[keyRequireSessionNameMatchesUser])
 	s.Security.AllowSourceIdentity, _ = d.boolean(joinPath(keySecurity, keyAllowSourceIdentity), sec[keyAllowSourceIdentity])
 	s.Security.AllowTagSession, _ = d.boolean(joinPath(keySecurity, keyAllowTagSession), sec[keyAllowTagSession])
 
 	d.each(keyAccounts, f[keyAccounts], func(path, name string, raw json.RawMessage) {
-		a := d.fields(path, raw, keyID, keyEnvironment, keyRegion, keyAccessRoleName, keyProtect, keyRetainOnDelete, keyAliases)
+		a := d.fields(path, raw, accountKeys)
 		acct := AccountSpec{
 			ID:             d.accountID(joinPath(path, keyID), a[keyID]),
 			Environment:    d.str(joinPath(path, keyEnvironment), a[keyEnvironment]),
@@ -288,9 +286,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		s.Accounts[name] = acct
 	})
 	d.each(keyRoles, f[keyRoles], func(path, name string, raw json.RawMessage) {
-		r := d.fields(path, raw, keyAccounts, keyPath, keyDescription, keyManagedPolicyARNs, keyInlinePolicies,
-			keyMaxSessionDuration, keyPermissionsBoundary, keyTags, keyDestructive, keyRequireMFA,
-			keyApplication, keyProfileName, keyExternalID, keyTrustedAccounts, keyOrganizationalUnits)
+		r := d.fields(path, raw, roleKeys)
 		role := RoleSpec{
 			Accounts:            d.strings(joinPath(path, keyAccounts), r[keyAccounts]),
 			Path:                d.str(joinPath(path, keyPath), r[keyPath]),
@@ -301,7 +297,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 			Application:         d.str(joinPath(path, keyApplication), r[keyApplication]),
 			ProfileName:         d.str(joinPath(path, keyProfileName), r[keyProfileName]),
 			ExternalID:          d.str(joinPath(path, keyExternalID), r[keyExternalID]),
-			TrustedAccounts:     d.strings(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
+			TrustedAccounts:     d.accountIDs(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
 			OrganizationalUnits: parseRoleOrganizationalUnits(d, path, r),
 		}
 		role.MaxSessionDuration, _ = d.integer(joinPath(path, keyMaxSessionDuration), r[keyMaxSessionDuration])
@@ -318,8 +314,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		s.Roles[name] = role
 	})
 	d.each(keyGroups, f[keyGroups], func(path, name string, raw json.RawMessage) {
-		g := d.fields(path, raw, keyPath, keyRoles, keyManagedPolicyARNs, keyMFASelfService, keyDenyCascadeCreation, keyAliases,
-			keyManagedBy, keyGrantedElsewhere)
+		g := d.fields(path, raw, groupKeys)
 		group := GroupSpec{
 			Path:              d.str(joinPath(path, keyPath), g[keyPath]),
 			Roles:             d.strings(joinPath(path, keyRoles), g[keyRoles]),
@@ -333,7 +328,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		s.Groups[name] = group
 	})
 	d.each(keyUsers, f[keyUsers], func(path, name string, raw json.RawMessage) {
-		u := d.fields(path, raw, keyGroups, keyCreate, keyPath, keyMFADevice, keyAliases)
+		u := d.fields(path, raw, userKeys)
 		user := UserSpec{
 			Groups:    d.strings(joinPath(path, keyGroups), u[keyGroups]),
 			Path:      d.str(joinPath(path, keyPath), u[keyPath]),

@@ -26,8 +26,13 @@ func deliveryOutput(l *layout.Layout) string {
 // the engine would delete the iam.Role resources while CloudFormation
 // creates roles of the same names (which fails, as they exist), or the
 // other way round. The program sees the delivery of the last deployment in
-// its own stack's outputs, read through a StackReference to itself.
+// its own stack's outputs, read through a StackReference to itself. A
+// layout without roles has nothing to switch (a root stack of people and
+// groups), and reads nothing.
 func guardDeliverySwitch(ctx *pulumi.Context, l *layout.Layout) error {
+	if len(l.Roles) == 0 {
+		return nil
+	}
 	self := ctx.Organization() + "/" + ctx.Project() + "/" + ctx.Stack()
 	ref, err := pulumi.NewStackReference(ctx, self, nil)
 	if err != nil {

@@ -42,3 +42,14 @@ func TestReadNamesTheMissingFile(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestDocumentKeepsYAMLTypes(t *testing.T) {
+	t.Parallel()
+	out, err := Document([]byte("# yaml-language-server: $schema=./schema/stack.schema.json\nconfig:\n  aws:region: us-east-1\n  p:org:\n    id: 012345678901\n    on: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"config":{"aws:region":"us-east-1","p:org":{"id":12345678901,"on":true}}}`; string(out) != want {
+		t.Errorf("document = %s, want %s", out, want)
+	}
+}
