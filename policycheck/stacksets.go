@@ -73,7 +73,7 @@ func (c *checker) stackSet(ss *stacksets.StackSet) {
 	want("max session", derefInt(role.MaxSessionDuration), r.MaxSessionDuration)
 	want("permissions boundary", deref(role.PermissionsBoundary), r.PermissionsBoundary)
 	want("description", deref(role.Description), r.Description)
-	want("managed policies", sortedStrings(role.ManagedPolicyArns), r.ManagedPolicyARNs)
+	want("managed policy list", sortedStrings(role.ManagedPolicyArns), r.ManagedPolicyARNs)
 	gotTags := map[string]string{}
 	for _, tag := range role.Tags {
 		gotTags[tag.Key] = tag.Value

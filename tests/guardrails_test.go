@@ -214,6 +214,16 @@ func TestProtectedAccountsProtectTheirRoles(t *testing.T) {
 			t.Errorf("%s: protect %v retainOnDelete %v", r.Name, r.Protect, r.RetainOnDelete)
 		}
 	}
+	// A retained role keeps what gives it access: its attachments and
+	// inline policies are retained with it.
+	for _, typ := range []string{typeRoleAttachment, typeRolePolicy} {
+		for _, r := range res.ofType(typ) {
+			account := strings.SplitN(r.Name, "/", 2)[0]
+			if r.RetainOnDelete != (account == "qa") {
+				t.Errorf("%s %s: retainOnDelete %v", typ, r.Name, r.RetainOnDelete)
+			}
+		}
+	}
 }
 
 func TestRenamedAccountKeysAndGroupsKeepTheirResources(t *testing.T) {

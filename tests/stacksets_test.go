@@ -14,6 +14,7 @@ import (
 	cfniam "github.com/awslabs/goformation/v7/cloudformation/iam"
 
 	"iam-layout/layout"
+	"iam-layout/stackfile"
 	"iam-layout/synthetic"
 )
 
@@ -194,6 +195,40 @@ func sortedCopy(s []string) []string {
 	out := slices.Clone(s)
 	sort.Strings(out)
 	return out
+}
+
+// TestTheShippedStackSetsStackRunsWithoutAccountProviders runs
+// Pulumi.stacksets.yaml as the engine would hand it over.
+func TestTheShippedStackSetsStackRunsWithoutAccountProviders(t *testing.T) {
+	t.Parallel()
+	cfg, err := stackfile.Read("..", "stacksets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustRun(t, cfg)
+	if got := len(res.ofType(typeProvider)); got != 0 {
+		t.Errorf("%d providers", got)
+	}
+	want := map[string]int{}
+	for _, arn := range exportedARNs(t, res) {
+		want[arn]++
+	}
+	for _, r := range res.CFNRoles {
+		want[r.ARN]--
+	}
+	for arn, n := range want {
+		if n != 0 {
+			t.Errorf("%s: exported and created by CloudFormation differ by %d", arn, n)
+		}
+	}
+	if len(res.CFNRoles) != 6 || res.Exports["delivery"] != "stackSets" {
+		t.Errorf("%d roles created, delivery %v", len(res.CFNRoles), res.Exports["delivery"])
+	}
+	for _, in := range res.ofType(typeStackSetInst) {
+		if in.Protect != strings.HasPrefix(in.Name, "production/") {
+			t.Errorf("%s: protect %v", in.Name, in.Protect)
+		}
+	}
 }
 
 // TestStackSetsDeliveryKeepsTheOutputContract runs the seeds' organization

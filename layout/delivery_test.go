@@ -1,0 +1,64 @@
+package layout
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestStackSetNamesHoldOnlyWhatCloudFormationAccepts(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ role, suffix, want string }{
+		{"AlfieReadOnly", "", "iam-layout-AlfieReadOnly"},
+		{"ci.deploy+prod@x", "", "iam-layout-ci-deploy-prod-x"},
+		{"Admin_", "ou-sandbox", "iam-layout-Admin-ou-sandbox"},
+		{"a=b,c", "team.a", "iam-layout-a-b-c-team-a"},
+	}
+	for _, tc := range cases {
+		if got := StackSetName(tc.role, tc.suffix); got != tc.want {
+			t.Errorf("StackSetName(%q, %q) = %q, want %q", tc.role, tc.suffix, got, tc.want)
+		}
+	}
+}
+
+func TestDeliveryDefaults(t *testing.T) {
+	t.Parallel()
+	l := mustLoad(t, minimal)
+	if l.Delivery.Mode != DeliveryProviders || l.Delivery.MaxProviders != DefaultMaxProviders || l.Delivery.StackSets != nil {
+		t.Errorf("providers defaults: %+v", l.Delivery)
+	}
+	if n := l.ProviderCount(); n != 2 {
+		t.Errorf("ProviderCount = %d, want 2", n)
+	}
+	text := strings.Replace(minimal, `"masterAccountId"`, `"delivery": "stackSets", "masterAccountId"`, 1)
+	l = mustLoad(t, strings.Replace(text, `, "accessRoleName": "AdminAccess"`, "", 1))
+	s := l.Delivery.StackSets
+	if s == nil || s.PermissionModel != PermissionSelfManaged || s.AdministrationRoleName != DefaultStackSetAdministrationRole ||
+		s.AdministrationRoleARN != "arn:aws:iam::012345678901:role/iam-layout-stacksets" || s.ExecutionRoleName != DefaultAccessRoleName {
+		t.Fatalf("stackSets defaults: %+v", s)
+	}
+	p := s.Preferences
+	if p.MaxConcurrentCount != nil || *p.MaxConcurrentPercentage != DefaultMaxConcurrentPercentage ||
+		p.FailureToleranceCount != nil || *p.FailureTolerancePercentage != DefaultFailureTolerancePercentage {
+		t.Errorf("operation preferences: %+v", p)
+	}
+	for _, r := range l.Roles {
+		if r.StackSetName != StackSetName(r.Name, "") {
+			t.Errorf("%s: StackSet %q", r.Key(), r.StackSetName)
+		}
+	}
+}
+
+func TestTheProviderBudgetCountsOnlyAccountsWithRoles(t *testing.T) {
+	t.Parallel()
+	text := strings.Replace(minimal, `"masterAccountId"`, `"maxProviders": 1, "masterAccountId"`, 1)
+	_, err := Load([]byte(text))
+	if err == nil || !strings.Contains(err.Error(), "maxProviders: the layout needs 2 account providers, more than the budget of 1") {
+		t.Fatalf("err = %v", err)
+	}
+	// An account without roles needs no provider.
+	text = strings.Replace(text, `"accounts": {`, `"accounts": {"idle": {"id": "999999999999"},`, 1)
+	text = strings.Replace(text, `"maxProviders": 1`, `"maxProviders": 2`, 1)
+	if _, err := Load([]byte(text)); err != nil {
+		t.Errorf("idle account counted: %v", err)
+	}
+}
