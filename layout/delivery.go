@@ -447,7 +447,7 @@ func providerBudgetMessage(providers, budget int) string {
 		"or raise maxProviders if the machine that runs pulumi can afford it",
 		providers, budget, processes,
 		float64(processes*ProviderMemoryMBv6)/1000, ProviderMemoryMBv6, float64(processes*ProviderMemoryMBv7Max)/1000,
-		float64(providers*ProviderStartupMinMS)/1000, float64(providers*ProviderStartupMaxMS)/1000, DeliveryStackSets)
+		float64(processes*ProviderStartupMinMS)/1000, float64(processes*ProviderStartupMaxMS)/1000, DeliveryStackSets)
 }
 
 // checkProviderBudget reports a providers-mode layout over its budget.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudformation"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -13,12 +14,17 @@ import (
 	"iam-layout/layout"
 	"iam-layout/policies"
 	"iam-layout/program"
+	"iam-layout/stacksets"
 	"iam-layout/synthetic"
 )
 
 // benchSizes are the organization sizes of the scale benchmarks: N accounts
-// (3 roles each), 20 groups, 500 users.
-var benchSizes = []int{10, 100, 1000}
+// (3 roles each), 20 groups, 500 users; stackSetsSizes those of the
+// stackSets delivery variants.
+var (
+	benchSizes     = []int{10, 100, 1000}
+	stackSetsSizes = []int{100, 1000}
+)
 
 func benchOrganization(n int) *layout.Spec {
 	return synthetic.Organization(synthetic.Options{Accounts: n, Groups: 20, Users: 500, Seed: 1})
@@ -40,21 +46,29 @@ func withPerUserOutputs(s *layout.Spec, on bool) *layout.Spec {
 }
 
 // BenchmarkLayout runs the whole program under mocks: config parsing,
-// validation, documents, policy check, components and outputs.
+// validation, documents, policy check, components and outputs, in both
+// deliveries.
 func BenchmarkLayout(b *testing.B) {
-	benchLayout(b, func(n int) map[string]string { return benchConfig(b, n) })
+	b.Run("providers", func(b *testing.B) {
+		benchLayout(b, benchSizes, func(n int) map[string]string { return benchConfig(b, n) })
+	})
+	b.Run("stackSets", func(b *testing.B) {
+		benchLayout(b, stackSetsSizes, func(n int) map[string]string {
+			return withOrganization(specJSON(withPerUserOutputs(withStackSets(benchOrganization(n)), false)))
+		})
+	})
 }
 
 // BenchmarkLayoutWithPerUserOutputs is BenchmarkLayout with every user's
 // fragments and the access matrix exported too.
 func BenchmarkLayoutWithPerUserOutputs(b *testing.B) {
-	benchLayout(b, func(n int) map[string]string {
+	benchLayout(b, benchSizes, func(n int) map[string]string {
 		return withOrganization(specJSON(withPerUserOutputs(benchOrganization(n), true)))
 	})
 }
 
-func benchLayout(b *testing.B, config func(n int) map[string]string) {
-	for _, n := range benchSizes {
+func benchLayout(b *testing.B, sizes []int, config func(n int) map[string]string) {
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
 			cfg := config(n)
 			var registered int
@@ -77,9 +91,18 @@ func benchLayout(b *testing.B, config func(n int) map[string]string) {
 // same types and count, directly, with inputs computed before the timer
 // and no components: what the engine SDK costs whatever the program does.
 func BenchmarkFloor(b *testing.B) {
-	for _, n := range benchSizes {
+	b.Run("providers", func(b *testing.B) {
+		benchFloor(b, benchSizes, func(n int) *layout.Spec { return benchOrganization(n) })
+	})
+	b.Run("stackSets", func(b *testing.B) {
+		benchFloor(b, stackSetsSizes, func(n int) *layout.Spec { return withStackSets(benchOrganization(n)) })
+	})
+}
+
+func benchFloor(b *testing.B, sizes []int, spec func(n int) *layout.Spec) {
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
-			plan := newFloorPlan(b, benchOrganization(n))
+			plan := newFloorPlan(b, spec(n))
 			var registered int
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -100,6 +123,10 @@ type floorPlan struct {
 	accounts []floorAccount
 	groups   []floorGroup
 	users    []*layout.User
+	// stackSets delivery: the administration role and the StackSets.
+	admin     *policies.StackSetAdministrationDocuments
+	settings  *layout.StackSets
+	stackSets []stacksets.StackSet
 }
 
 type floorAccount struct {
@@ -133,7 +160,16 @@ func newFloorPlan(b testing.TB, spec *layout.Spec) *floorPlan {
 		b.Fatal(err)
 	}
 	p := &floorPlan{users: l.Users}
+	if l.StackSets() {
+		p.admin, p.settings = docs.StackSetAdministration, l.Delivery.StackSets
+		if p.stackSets, err = stacksets.Build(l, docs.Trust); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for _, a := range l.Accounts {
+		if l.StackSets() {
+			break
+		}
 		fa := floorAccount{name: a.Name, accessRole: a.AccessRoleARN}
 		for _, r := range a.Roles {
 			fr := floorRole{key: r.Key(), pols: r.InlinePolicies, args: iam.RoleArgs{
@@ -163,6 +199,9 @@ func newFloorPlan(b testing.TB, spec *layout.Spec) *floorPlan {
 }
 
 func (p *floorPlan) register(ctx *pulumi.Context) error {
+	if err := p.registerStackSets(ctx); err != nil {
+		return err
+	}
 	for _, a := range p.accounts {
 		prov, err := aws.NewProvider(ctx, a.name, &aws.ProviderArgs{
 			AssumeRole: aws.ProviderAssumeRoleArgs{RoleArn: pulumi.String(a.accessRole), SessionName: pulumi.String(components.SessionName)},
@@ -224,7 +263,11 @@ func (p *floorPlan) register(ctx *pulumi.Context) error {
 // same custom resources, by type and count, as the program itself.
 func TestFloorRegistersTheLayoutsCustomResources(t *testing.T) {
 	t.Parallel()
-	spec := benchOrganization(30)
+	t.Run("providers", func(t *testing.T) { t.Parallel(); floorMatchesLayout(t, benchOrganization(30)) })
+	t.Run("stackSets", func(t *testing.T) { t.Parallel(); floorMatchesLayout(t, withStackSets(benchOrganization(30))) })
+}
+
+func floorMatchesLayout(t *testing.T, spec *layout.Spec) {
 	count := func(rs []recorded) map[string]int {
 		out := map[string]int{}
 		for _, r := range rs {
@@ -244,4 +287,38 @@ func TestFloorRegistersTheLayoutsCustomResources(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("floor registers %v\nlayout registers %v", got, want)
 	}
+}
+
+// registerStackSets registers stackSets delivery's resources directly.
+func (p *floorPlan) registerStackSets(ctx *pulumi.Context) error {
+	if p.admin == nil {
+		return nil
+	}
+	name := p.settings.AdministrationRoleName
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{Name: pulumi.String(name), Path: pulumi.String("/"), AssumeRolePolicy: pulumi.String(p.admin.Trust)})
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicy(ctx, name+"/policy", &iam.RolePolicyArgs{Role: role.Name, Name: pulumi.String("policy"), Policy: pulumi.String(p.admin.Policy)}); err != nil {
+		return err
+	}
+	for _, ss := range p.stackSets {
+		set, err := cloudformation.NewStackSet(ctx, ss.RoleName, &cloudformation.StackSetArgs{
+			Name: pulumi.String(ss.Name), TemplateBody: pulumi.String(ss.Template), Capabilities: pulumi.ToStringArray([]string{stacksets.Capability}),
+			PermissionModel: pulumi.String(p.settings.PermissionModel), AdministrationRoleArn: role.Arn,
+			ExecutionRoleName: pulumi.String(p.settings.ExecutionRoleName),
+			ManagedExecution:  &cloudformation.StackSetManagedExecutionArgs{Active: pulumi.Bool(true)},
+		})
+		if err != nil {
+			return err
+		}
+		for _, in := range ss.Instances {
+			if _, err := cloudformation.NewStackSetInstance(ctx, in.Key, &cloudformation.StackSetInstanceArgs{
+				StackSetName: set.Name, AccountId: pulumi.String(in.Account.ID), Region: pulumi.String("us-east-1"),
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

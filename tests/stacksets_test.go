@@ -515,7 +515,7 @@ func TestTheProviderBudgetRefusesWithTheCostAndTheWaysOut(t *testing.T) {
 	}
 	for _, w := range []string{
 		"maxProviders: the layout needs 3 account providers, more than the budget of 2",
-		"4 pulumi-aws processes", "about 0.7 GB of memory", "4-6 s of provider start-up",
+		"4 pulumi-aws processes", "about 0.7 GB of memory", "6-8 s of provider start-up",
 		"delivery: stackSets", "docs/scale.md",
 	} {
 		if !strings.Contains(res.Err.Error(), w) {
