@@ -77,6 +77,7 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	resolveProfileNames(s, l, ps)
 	groups := resolveGroups(s, l, ps)
 	resolveUsers(s, l, groups, ps)
+	checkRemoveMembers(l, ps)
 	return l
 }
 
@@ -260,13 +261,14 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 			checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
 		}
 		g := &Group{
-			Name:                name,
-			Path:                groupPath,
-			ARN:                 GroupARN(l.Partition, l.MasterAccountID, groupPath, name),
-			ManagedPolicyARNs:   sortedCopy(spec.ManagedPolicyARNs),
-			MFASelfService:      spec.MFASelfService,
-			DenyCascadeCreation: spec.DenyCascadeCreation,
-			Aliases:             sortedCopy(spec.Aliases),
+			Name:                  name,
+			Path:                  groupPath,
+			ARN:                   GroupARN(l.Partition, l.MasterAccountID, groupPath, name),
+			ManagedPolicyARNs:     sortedCopy(spec.ManagedPolicyARNs),
+			MFASelfService:        spec.MFASelfService,
+			DenyCascadeCreation:   spec.DenyCascadeCreation,
+			Aliases:               sortedCopy(spec.Aliases),
+			RemoveMembersOnDelete: spec.RemoveMembersOnDelete,
 		}
 		granted := map[*Role]bool{}
 		rolesPath := joinPath(path, keyRoles)
