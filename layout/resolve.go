@@ -261,14 +261,13 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 			checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
 		}
 		g := &Group{
-			Name:                  name,
-			Path:                  groupPath,
-			ARN:                   GroupARN(l.Partition, l.MasterAccountID, groupPath, name),
-			ManagedPolicyARNs:     sortedCopy(spec.ManagedPolicyARNs),
-			MFASelfService:        spec.MFASelfService,
-			DenyCascadeCreation:   spec.DenyCascadeCreation,
-			Aliases:               sortedCopy(spec.Aliases),
-			RemoveMembersOnDelete: spec.RemoveMembersOnDelete,
+			Name:                name,
+			Path:                groupPath,
+			ARN:                 GroupARN(l.Partition, l.MasterAccountID, groupPath, name),
+			ManagedPolicyARNs:   sortedCopy(spec.ManagedPolicyARNs),
+			MFASelfService:      spec.MFASelfService,
+			DenyCascadeCreation: spec.DenyCascadeCreation,
+			Aliases:             sortedCopy(spec.Aliases),
 		}
 		granted := map[*Role]bool{}
 		rolesPath := joinPath(path, keyRoles)
@@ -277,6 +276,7 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 		}
 		checkSharedGroup(ps, path, spec)
 		g.ManagedBy, g.GrantedElsewhere = spec.ManagedBy, spec.GrantedElsewhere
+		g.RemoveMembersOnDelete = spec.RemoveMembersOnDelete
 		for i, ref := range spec.Roles {
 			for _, r := range resolveRoleRef(ps, indexPath(rolesPath, i), ref, s, rolesByName, rolesByKey) {
 				granted[r] = true
