@@ -52,11 +52,17 @@ var (
 
 const usageText = `usage:
   iam-layout profiles --stack NAME [--dir DIR] [--user NAME] [--format FORMAT]
+  iam-layout profiles --stack NAME [--dir DIR] [--user NAME] --write [FILE] [--dry-run]
   iam-layout matrix   --stack NAME [--dir DIR] [--format markdown|mermaid]
   iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
 
 profiles and matrix print what the stack's outputs hold, from
 Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
+
+--write keeps the config profiles in a marked block of FILE (default:
+$AWS_CONFIG_FILE, else ~/.aws/config): added the first time, replaced on
+later runs, everything outside the block kept, the previous file saved as
+FILE.iam-layout-backup. --dry-run prints the change as a diff instead.
 
 profiles formats:
   config        ~/.aws/config profiles (awsConfig; with --user: awsConfigByUser[NAME])
@@ -104,8 +110,11 @@ func runCommand(name string, args []string, stdout, stderr io.Writer, formats []
 	dir := fs.String("dir", ".", "project directory (holding Pulumi.yaml)")
 	format := fs.String("format", formats[0], "what to print")
 	var user *string
+	var wr *writeOptions
 	if withUser {
 		user = fs.String("user", "", "one user's profiles instead of the organization's")
+		wr = addWriteFlags(fs)
+		args = joinWriteValue(args)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -123,6 +132,12 @@ func runCommand(name string, args []string, stdout, stderr io.Writer, formats []
 		fmt.Fprintf(stderr, "iam-layout %s: unknown format %q (one of: %s)\n", name, *format, strings.Join(formats, ", "))
 		return ExitUsage
 	}
+	if wr != nil {
+		if err := wr.check(*format); err != nil {
+			fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)
+			return ExitUsage
+		}
+	}
 	l, region, err := load(*dir, *stack)
 	if err != nil {
 		fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)
@@ -136,6 +151,9 @@ func runCommand(name string, args []string, stdout, stderr io.Writer, formats []
 	if err != nil {
 		fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)
 		return ExitUsage
+	}
+	if wr != nil && wr.write.set {
+		return runWrite(name, wr, *dir, *stack, value.(string), stdout, stderr)
 	}
 	if err := write(stdout, value); err != nil {
 		fmt.Fprintf(stderr, "iam-layout %s: writing output: %v\n", name, err)

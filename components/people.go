@@ -27,7 +27,9 @@ type People struct {
 
 // NewPeople creates the users marked `create` and one membership per user.
 // Memberships are iam.UserGroupMembership, per user and non-exclusive: the
-// exclusive iam.GroupMembership would evict members added outside this stack.
+// exclusive iam.GroupMembership would evict members added outside this stack
+// (it is used only to empty opted-in groups before their deletion, with its
+// user list frozen: see removeMembersOnDelete).
 // No access keys, passwords or login profiles are ever created.
 func NewPeople(ctx *pulumi.Context, name string, args *PeopleArgs, opts ...pulumi.ResourceOption) (*People, error) {
 	if args == nil {
@@ -38,6 +40,7 @@ func NewPeople(ctx *pulumi.Context, name string, args *PeopleArgs, opts ...pulum
 		return nil, fmt.Errorf("registering people: %w", err)
 	}
 	parent := pulumi.Parent(comp)
+	names := make(map[string]pulumi.StringInput, len(args.Users))
 	for _, u := range args.Users {
 		// With an alias, renaming a user the stack owns renames it in place.
 		opts := with([]pulumi.ResourceOption{parent}, formerNames(u.Aliases, func(f string) string { return f })...)
@@ -53,6 +56,7 @@ func NewPeople(ctx *pulumi.Context, name string, args *PeopleArgs, opts ...pulum
 			comp.Users[u.Name] = user
 			userName = user.Name
 		}
+		names[u.Name] = userName
 		groups := make(pulumi.StringArray, 0, len(u.Groups))
 		for _, g := range u.Groups {
 			created, ok := args.Groups[g.Name]
@@ -68,6 +72,9 @@ func NewPeople(ctx *pulumi.Context, name string, args *PeopleArgs, opts ...pulum
 		if err != nil {
 			return nil, fmt.Errorf("adding IAM user (%s) to groups: %w", u.Name, err)
 		}
+	}
+	if err := removeMembersOnDelete(ctx, args.Users, args.Groups, names, parent); err != nil {
+		return nil, err
 	}
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{}); err != nil {
 		return nil, fmt.Errorf("registering outputs of people: %w", err)

@@ -142,6 +142,9 @@ type Group struct {
 	ManagedBy string
 	// GrantedElsewhere says other stacks attach grants to this group.
 	GrantedElsewhere bool
+	// RemoveMembersOnDelete says deleting the group removes its members
+	// first, those added outside this stack included.
+	RemoveMembersOnDelete bool
 }
 
 // User is a person of the management account.

@@ -78,6 +78,7 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	groups := resolveGroups(s, l, ps)
 	resolveUsers(s, l, groups, ps)
 	checkDeclaresSomething(s, ps)
+	checkRemoveMembers(l, ps)
 	return l
 }
 
@@ -273,6 +274,7 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 		}
 		checkSharedGroup(ps, path, spec)
 		g.ManagedBy, g.GrantedElsewhere = spec.ManagedBy, spec.GrantedElsewhere
+		g.RemoveMembersOnDelete = spec.RemoveMembersOnDelete
 		for i, ref := range spec.Roles {
 			for _, r := range resolveRoleRef(ps, indexPath(rolesPath, i), ref, s, rolesByName, rolesByKey) {
 				granted[r] = true

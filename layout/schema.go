@@ -218,6 +218,9 @@ var (
 		{Name: keyGrantedElsewhere, Kind: KindBoolean, Default: false,
 			Description: "In the owning stack: the group may list no roles, other stacks grant to it.",
 			See:         "[Beyond one stack](scale.md#beyond-one-stack)"},
+		{Name: keyRemoveMembers, Kind: KindBoolean, Default: false,
+			Description: "Deleting the group first removes its members, those added outside this stack too (IAM refuses to delete a group with members). Needs a member declared under `users`; delete with `pulumi up --refresh`.",
+			See:         "[Deleting a group](guardrails.md#deleting-a-group)"},
 	}}
 
 	userKeys = &Key{Name: placeholderUser, Kind: KindObject, Keys: []*Key{

@@ -34,6 +34,7 @@ func checkSharedGroup(ps *Problems, path string, spec GroupSpec) {
 		keyMFASelfService:      spec.MFASelfService,
 		keyDenyCascadeCreation: spec.DenyCascadeCreation,
 		keyAliases:             len(spec.Aliases) > 0,
+		keyRemoveMembers:       spec.RemoveMembersOnDelete,
 	}
 	for _, key := range slices.Sorted(maps.Keys(owned)) {
 		if owned[key] {

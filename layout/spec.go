@@ -150,6 +150,10 @@ type GroupSpec struct {
 	// GrantedElsewhere lets the owning stack declare a group with no roles
 	// of its own: its grants come from the stacks that name it in ManagedBy.
 	GrantedElsewhere bool
+	// RemoveMembersOnDelete makes deleting the group remove its members
+	// first, those added outside this stack included: IAM refuses to delete
+	// a group that has members (DeleteConflict).
+	RemoveMembersOnDelete bool
 }
 
 // UserSpec is one person of the management account.
@@ -225,6 +229,7 @@ const (
 	keyDenyCascadeCreation = "denyCascadeCreation"
 	keyManagedBy           = "managedBy"
 	keyGrantedElsewhere    = "grantedElsewhere"
+	keyRemoveMembers       = "removeMembersOnDelete"
 	keyPolicyNameSuffix    = "policyNameSuffix"
 )
 
@@ -325,6 +330,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		group.GrantedElsewhere, _ = d.boolean(joinPath(path, keyGrantedElsewhere), g[keyGrantedElsewhere])
 		group.MFASelfService, _ = d.boolean(joinPath(path, keyMFASelfService), g[keyMFASelfService])
 		group.DenyCascadeCreation, _ = d.boolean(joinPath(path, keyDenyCascadeCreation), g[keyDenyCascadeCreation])
+		group.RemoveMembersOnDelete, _ = d.boolean(joinPath(path, keyRemoveMembers), g[keyRemoveMembers])
 		s.Groups[name] = group
 	})
 	d.each(keyUsers, f[keyUsers], func(path, name string, raw json.RawMessage) {

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"iam-layout/awsprovider"
 	"iam-layout/contract"
 	"iam-layout/layout"
 	"iam-layout/profiles"
@@ -23,7 +24,7 @@ const perUserOutputWarning = 4 << 20
 func exportProfiles(ctx *pulumi.Context, l *layout.Layout) error {
 	// The stack's region is the profiles' last fallback, as it is the
 	// providers' (see readAWSSettings).
-	region := config.New(ctx, "aws").Get(awsRegion)
+	region := config.New(ctx, awsprovider.Namespace).Get(awsprovider.KeyRegion)
 	var r *profiles.Rendered
 	if l.Profiles.PerUserOutputs {
 		r = profiles.Render(l, region)

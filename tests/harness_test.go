@@ -40,6 +40,7 @@ const (
 	typeGroupAttachment = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
 	typeUser            = "aws:iam/user:User"
 	typeUserMembership  = "aws:iam/userGroupMembership:UserGroupMembership"
+	typeGroupMembership = "aws:iam/groupMembership:GroupMembership"
 	typeAccount         = "iam-layout:organization:Account"
 	typeGroupComponent  = "iam-layout:organization:Group"
 	typePeople          = "iam-layout:organization:People"
@@ -69,6 +70,10 @@ type recorded struct {
 	Protect, RetainOnDelete bool
 	// AliasNames are the former logical names the resource answers to.
 	AliasNames []string
+	// IgnoreChanges are the inputs the engine leaves alone after creation.
+	IgnoreChanges []string
+	// InputDeps are the URNs each input depends on.
+	InputDeps map[string][]string
 }
 
 func (r recorded) str(key string) string {
@@ -119,6 +124,11 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if rpc := args.RegisterRPC; rpc != nil {
 		rec.Parent = rpc.GetParent()
 		rec.Protect, rec.RetainOnDelete = rpc.GetProtect(), rpc.GetRetainOnDelete()
+		rec.IgnoreChanges = rpc.GetIgnoreChanges()
+		rec.InputDeps = map[string][]string{}
+		for k, deps := range rpc.GetPropertyDependencies() {
+			rec.InputDeps[k] = deps.GetUrns()
+		}
 		for _, a := range rpc.GetAliases() {
 			if urn := a.GetUrn(); urn != "" {
 				rec.AliasNames = append(rec.AliasNames, resource.URN(urn).Name())
@@ -282,6 +292,16 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		return m.createStackSet(rec, state)
 	case typeStackSetInst:
 		return m.createStackSetInstance(rec, state)
+	case typeGroupMembership:
+		if err := need("name", "group"); err != nil {
+			return "", nil, err
+		}
+		// "users" is required, and the bridge may pass an empty set on as
+		// null (pulumi-terraform-bridge #1970): the program never sends one.
+		if u := rec.Inputs["users"]; !u.IsArray() || len(u.ArrayValue()) == 0 {
+			return "", nil, fmt.Errorf("users must list at least one user")
+		}
+		return rec.str("name"), state, nil
 	}
 	return "", nil, fmt.Errorf("unexpected resource type: the layout never creates one")
 }

@@ -1,6 +1,7 @@
 // Command consumer is an example of another stack using the iam-layout
 // stack's outputs: it reads a role with package layoutref and reaches that
-// role's account through an explicit AWS provider that assumes it. The only
+// role's account through an explicit AWS provider that assumes it, with the
+// stack's own aws: settings carried over by package awsprovider. The only
 // thing it does there is ask STS who it is, so `pulumi up` changes nothing.
 package main
 
@@ -12,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"iam-layout/awsprovider"
 	"iam-layout/layoutref"
 )
 
@@ -39,6 +41,14 @@ func run(ctx *pulumi.Context) error {
 	}
 	account := orDefault(cfg.Get(keyAccount), defaultAccount)
 	roleName := orDefault(cfg.Get(keyRole), defaultRole)
+	// Explicit providers inherit none of the stack's aws: settings: carry
+	// them over (region, profile, credentials, endpoints, skip flags...), or
+	// a stack pointed at LocalStack would reach real AWS through this one.
+	// Read first, so a malformed one stops the run before anything exists.
+	settings, err := awsprovider.Read(ctx)
+	if err != nil {
+		return err
+	}
 
 	ref, err := pulumi.NewStackReference(ctx, orgStack, nil)
 	if err != nil {
@@ -54,16 +64,7 @@ func run(ctx *pulumi.Context) error {
 		return d.Arn, nil
 	}).(pulumi.StringOutput)
 
-	args := &aws.ProviderArgs{
-		AssumeRole: aws.ProviderAssumeRoleArgs{
-			RoleArn:     roleArn,
-			SessionName: pulumi.String(sessionName),
-		},
-	}
-	// Explicit providers do not inherit the stack's aws: settings.
-	if region := config.Get(ctx, "aws:region"); region != "" {
-		args.Region = pulumi.String(region)
-	}
+	args := settings.AssumingRole(roleArn, sessionName)
 	provider, err := aws.NewProvider(ctx, account, args)
 	if err != nil {
 		return fmt.Errorf("creating provider for account %s: %w", account, err)

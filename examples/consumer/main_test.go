@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,72 @@ func TestExampleAssumesTheRoleItReadsAndAsksSTSThroughIt(t *testing.T) {
 	}
 }
 
+// A LocalStack user's stack: the provider that assumes the role must carry
+// every aws: setting, or its calls would go to real AWS.
+func TestExampleProviderCarriesTheStacksAWSSettings(t *testing.T) {
+	t.Parallel()
+	_, providers, err := runExample(t, map[string]string{
+		"iam-layout-consumer:organizationStack": orgStack,
+		"aws:region":                            "eu-west-1",
+		"aws:profile":                           "localstack",
+		"aws:accessKey":                         "test",
+		"aws:secretKey":                         "test",
+		"aws:token":                             "session",
+		"aws:endpoints":                         `[{"sts":"http://localhost:4566","iam":"http://localhost:4566"}]`,
+		"aws:skipCredentialsValidation":         "true",
+		"aws:skipRequestingAccountId":           "true",
+		"aws:skipMetadataApiCheck":              "true",
+		"aws:skipRegionValidation":              "false",
+		"aws:s3UsePathStyle":                    "true",
+		"aws:insecure":                          "true",
+		"aws:stsRegion":                         "eu-west-1",
+		"aws:maxRetries":                        "7",
+		"aws:sharedConfigFiles":                 `["/tmp/localstack/config"]`,
+		"aws:sharedCredentialsFiles":            `["/tmp/localstack/credentials"]`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(providers) != 1 {
+		t.Fatalf("got %d providers, want 1", len(providers))
+	}
+	p := providers[0]
+	want := map[string]any{
+		"region":                    "eu-west-1",
+		"profile":                   "localstack",
+		"skipCredentialsValidation": true,
+		"skipRequestingAccountId":   true,
+		"skipMetadataApiCheck":      true,
+		"skipRegionValidation":      false,
+		"s3UsePathStyle":            true,
+		"insecure":                  true,
+		"stsRegion":                 "eu-west-1",
+		"maxRetries":                float64(7),
+		"sharedConfigFiles":         []any{"/tmp/localstack/config"},
+		"sharedCredentialsFiles":    []any{"/tmp/localstack/credentials"},
+		"endpoints":                 []any{map[string]any{"sts": "http://localhost:4566", "iam": "http://localhost:4566"}},
+	}
+	for key, w := range want {
+		v, ok := p[resource.PropertyKey(key)]
+		if !ok {
+			t.Errorf("provider: %s not carried over", key)
+			continue
+		}
+		if got := v.Mappable(); !reflect.DeepEqual(got, w) {
+			t.Errorf("provider: %s = %#v, want %#v", key, got, w)
+		}
+	}
+	for key, w := range map[string]string{"accessKey": "test", "secretKey": "test", "token": "session"} {
+		v := p[resource.PropertyKey(key)]
+		if !v.IsSecret() || v.SecretValue().Element.StringValue() != w {
+			t.Errorf("provider: %s = %v, want the secret %q", key, v, w)
+		}
+	}
+	if got := p["assumeRole"].ObjectValue()["roleArn"].StringValue(); got != "arn:aws:iam::234567890123:role/AlfieDeployment" {
+		t.Errorf("provider assumes %s", got)
+	}
+}
+
 func TestExampleRefusesWhatItCannotDo(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct {
@@ -139,6 +206,10 @@ func TestExampleRefusesWhatItCannotDo(t *testing.T) {
 		"no organization stack": {
 			cfg:  map[string]string{},
 			want: "config organizationStack is required",
+		},
+		"malformed aws: settings, all at once": {
+			cfg:  map[string]string{"iam-layout-consumer:organizationStack": orgStack, "aws:skipCredentialsValidation": "yes", "aws:endpoints": `[{"stss":"http://localhost:4566"}]`},
+			want: "invalid aws: configuration (2 problem(s)):\n  - aws:endpoints: must be a list of {service: url} objects: json: unknown field \"stss\"\n  - aws:skipCredentialsValidation: must be true or false, got \"yes\"",
 		},
 	}
 	for name, tc := range cases {
