@@ -34,6 +34,8 @@ type Account struct {
 	Roles map[string]*iam.Role
 	// RoleArns maps role name to ARN.
 	RoleArns pulumi.StringMapOutput `pulumi:"roleArns"`
+	// OIDCProviders holds the account's OIDC providers by issuer host.
+	OIDCProviders map[string]*iam.OpenIdConnectProvider
 }
 
 // NewAccount creates, inside one child account and through one provider of
@@ -58,6 +60,9 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 	}
 	comp.Provider = provider
 	inAccount := pulumi.Provider(provider)
+	if comp.OIDCProviders, err = newOIDCProviders(ctx, a, args.Handover, renamed, parent, inAccount); err != nil {
+		return nil, err
+	}
 
 	// Roles, attachments and inline policies are registered right here, not
 	// in a helper: the SDK records the call stack of each registration, and a
@@ -76,6 +81,11 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 		}
 		if a.RetainOnDelete || args.Handover {
 			roleOpts = append(roleOpts, pulumi.RetainOnDelete(true))
+		}
+		if r.Workload != nil {
+			// The trust names the provider by its ARN, a plain string:
+			// only this orders the two (workloads.go).
+			roleOpts = append(roleOpts, pulumi.DependsOn([]pulumi.Resource{comp.OIDCProviders[r.Workload.Issuer.Host]}))
 		}
 		// A retained role keeps its attachments and inline policies:
 		// deleting them would leave a live role stripped of its access.

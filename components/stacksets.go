@@ -87,6 +87,10 @@ type RoleStackSetArgs struct {
 	// WithoutInstances registers the StackSet alone: the hand-over run of a
 	// stack moving from providers delivery, whose roles still exist.
 	WithoutInstances bool
+	// InstanceDependsOn holds, by account name, what an account's instance
+	// must wait for: a workload role's trust names the account's OIDC
+	// provider, created by another StackSet's instance.
+	InstanceDependsOn map[string][]pulumi.Resource
 }
 
 // RoleStackSet is one role definition delivered by CloudFormation: its
@@ -169,6 +173,9 @@ func NewRoleStackSet(ctx *pulumi.Context, name string, args *RoleStackSetArgs, o
 				}
 				if a.Protect {
 					instOpts = append(instOpts, pulumi.Protect(true))
+				}
+				if deps := args.InstanceDependsOn[a.Name]; len(deps) > 0 {
+					instOpts = append(instOpts, pulumi.DependsOn(deps))
 				}
 				instOpts = append(instOpts, formerNames(a.Aliases, func(f string) string { return f + "/" + ss.RoleName })...)
 			default:

@@ -80,3 +80,24 @@ const (
 	GroupName     = "name"
 	GroupRoleArns = "roleArns"
 )
+
+// WorkloadsKey holds {workload name: {account name: Workload* fields}}: each
+// CI workload's role in each account, what may assume it and the CI
+// configuration that does. Only stacks that declare workloads export it.
+// Added in version 1: additions keep the version.
+const WorkloadsKey = "workloads"
+
+// Fields of one entry of WorkloadsKey.
+const (
+	WorkloadAccountID       = "accountId"
+	WorkloadRoleArn         = "roleArn"
+	WorkloadCI              = "ci"
+	WorkloadIssuer          = "issuer"
+	WorkloadAudience        = "audience"
+	WorkloadSubjects        = "subjects"
+	WorkloadSubjectPatterns = "subjectPatterns"
+	// WorkloadSnippet is the CI configuration that assumes the role: for
+	// GitHub Actions the configure-aws-credentials step, for GitLab the
+	// id_tokens and assume-role-with-web-identity lines.
+	WorkloadSnippet = "snippet"
+)

@@ -50,6 +50,10 @@ type Layout struct {
 	PolicyNameSuffix string
 	// Delivery says how roles reach child accounts.
 	Delivery Delivery
+	// Workloads are the CI workloads by name; their roles are in Roles
+	// too. Issuers are the OIDC issuers they trust, by host.
+	Workloads []*Workload
+	Issuers   []*Issuer
 }
 
 // Account is a child account and the roles placed in it.
@@ -66,6 +70,9 @@ type Account struct {
 	RetainOnDelete bool
 	// Aliases are former names of the account key.
 	Aliases []string
+	// OIDCProviders are the OIDC providers the account's workloads need,
+	// by issuer host.
+	OIDCProviders []*OIDCProvider
 }
 
 // Role is one role definition placed in one account.
@@ -102,6 +109,10 @@ type Role struct {
 	// a whole (SERVICE_MANAGED StackSets with auto-deployment): placements
 	// in accounts of these OUs get no instance of their own.
 	OrganizationalUnits []string
+	// Workload is set on a CI workload's role: it trusts the workload's
+	// OIDC provider instead of (or, with testers, besides) the management
+	// account.
+	Workload *Workload
 
 	// key caches Key(): sorting and indexing by key is the hot path of
 	// large layouts.

@@ -95,7 +95,10 @@ func resolveProfileNames(s *Spec, l *Layout, ps *Problems) {
 	kebab := map[string]string{}
 	templates := map[string]profileTemplate{}
 	for _, r := range l.Roles {
-		spec := s.Roles[r.Name]
+		if !r.HasProfile() {
+			continue
+		}
+		spec, definition := roleDefinition(s, r)
 		tmpl := orDefault(spec.ProfileName, l.Profiles.NameTemplate)
 		if _, ok := kebab[r.Name]; !ok {
 			kebab[r.Name] = Kebab(r.Name)
@@ -106,7 +109,7 @@ func resolveProfileNames(s *Spec, l *Layout, ps *Problems) {
 			templates[tmpl] = compiled
 		}
 		r.ProfileName = compiled.render(r, kebab[r.Name])
-		path := joinPath(joinPath(keyRoles, r.Name), keyProfileName)
+		path := joinPath(definition, keyProfileName)
 		if spec.ProfileName == "" {
 			path = joinPath(keyProfiles, keyNameTemplate)
 		}

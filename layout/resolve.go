@@ -72,10 +72,12 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	resolveProfileSettings(s, l, ps)
 	accounts := resolveAccounts(s, l, accessRole, ps)
 	resolveRoles(s, l, accounts, defaultSession, destructiveSession, ps)
+	resolveWorkloads(s, l, accounts, defaultSession, destructiveSession, ps)
 	resolveProfileNames(s, l, ps)
 	resolveDelivery(s, l, accessRole, ps)
 	checkProviderBudget(l, ps)
 	groups := resolveGroups(s, l, ps)
+	finishWorkloads(s, l, groups, ps)
 	resolveUsers(s, l, groups, ps)
 	checkDeclaresSomething(s, ps)
 	checkRemoveMembers(l, ps)
@@ -132,100 +134,114 @@ func resolveRoles(s *Spec, l *Layout, accounts map[string]*Account, defaultSessi
 	// IAM names are unique per account without regard to case.
 	seenInAccount := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(s.Roles)) {
-		spec := s.Roles[name]
-		path := joinPath(keyRoles, name)
-		checkIAMName(ps, path, "role name", name, 64)
-		rolePath := orDefault(spec.Path, "/")
-		checkIAMPath(ps, joinPath(path, keyPath), rolePath)
-		if len(spec.Description) > maxDescription || !descriptionRE.MatchString(spec.Description) {
-			ps.Addf(joinPath(path, keyDescription), "must be at most %d printable Latin-1 characters", maxDescription)
-		}
-		if len(spec.ManagedPolicyARNs) > l.Quotas.ManagedPoliciesPerRole {
-			ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies, IAM attaches at most %d to a role (quotas.managedPoliciesPerRole)", len(spec.ManagedPolicyARNs), l.Quotas.ManagedPoliciesPerRole)
-		}
-		for i, arn := range spec.ManagedPolicyARNs {
-			checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
-		}
-		if spec.PermissionsBoundary != "" {
-			checkPolicyARN(ps, joinPath(path, keyPermissionsBoundary), spec.PermissionsBoundary, l.Partition)
-		}
-		checkTags(ps, joinPath(path, keyTags), spec.Tags)
-		checkThirdParty(ps, path, spec, s.MasterAccountID)
-		checkRoleOrganizationalUnits(ps, path, spec.OrganizationalUnits)
-		requireMFA := spec.Destructive
-		if spec.RequireMFA != nil {
-			if spec.Destructive && !*spec.RequireMFA {
-				ps.Addf(joinPath(path, keyRequireMFA), "cannot be false on a destructive role: destructive roles always require MFA")
-			}
-			requireMFA = requireMFA || *spec.RequireMFA
-		}
-		session := defaultSession
-		if spec.Destructive {
-			session = destructiveSession
-		}
-		if spec.MaxSessionDuration != 0 {
-			session = spec.MaxSessionDuration
-			checkSession(ps, joinPath(path, keyMaxSessionDuration), session)
-		}
-		inline := resolveInlinePolicies(ps, joinPath(path, keyInlinePolicies), spec.InlinePolicies)
-		if size := inlineSize(inline); size > l.Quotas.RoleInlinePolicySize {
-			ps.Addf(joinPath(path, keyInlinePolicies), "total %d characters, over IAM's %d for a role's inline policies (use a managed policy)", size, l.Quotas.RoleInlinePolicySize)
-		}
-		tags := map[string]string{}
-		for k, v := range spec.Tags {
-			tags[k] = v
-		}
-		if spec.Destructive {
-			tags[DestructiveTagKey] = "true"
-		}
-		if len(spec.Accounts) == 0 {
-			addMissing(ps, joinPath(path, keyAccounts), "must name at least one account to place the role in")
-		}
-		application := spec.Application
-		if application == "" {
-			application = Kebab(name)
-		}
-		placements := append([]string(nil), spec.Accounts...)
-		sort.Strings(placements)
-		for _, accountName := range placements {
-			a := accounts[accountName]
-			if a == nil {
-				ps.Addf(joinPath(path, keyAccounts), "unknown account %q%s", clip(accountName), suggest(accountName, slices.Sorted(maps.Keys(s.Accounts))))
-				continue
-			}
-			folded := accountName + "/" + strings.ToLower(name)
-			if other := seenInAccount[folded]; other != "" {
-				ps.Addf(path, "role names are case-insensitive in IAM: %q and %q collide in account %q", other, name, accountName)
-				continue
-			}
-			seenInAccount[folded] = name
-			r := &Role{
-				Account:             a,
-				Name:                name,
-				Path:                rolePath,
-				Description:         spec.Description,
-				ManagedPolicyARNs:   sortedCopy(spec.ManagedPolicyARNs),
-				InlinePolicies:      inline,
-				MaxSessionDuration:  session,
-				PermissionsBoundary: spec.PermissionsBoundary,
-				Tags:                tags,
-				RequireMFA:          requireMFA,
-				Destructive:         spec.Destructive,
-				ARN:                 RoleARN(l.Partition, a.ID, rolePath, name),
-				Application:         application,
-				ExternalID:          spec.ExternalID,
-				TrustedAccounts:     sortedCopy(spec.TrustedAccounts),
-				OrganizationalUnits: sortedCopy(spec.OrganizationalUnits),
-				key:                 accountName + "/" + name,
-			}
-			a.Roles = append(a.Roles, r)
-		}
+		resolveRoleDefinition(s, l, accounts, joinPath(keyRoles, name), name, s.Roles[name], defaultSession, destructiveSession, seenInAccount, ps)
 	}
-	// Roles in account order, then name order: the order of l.Accounts.
+	sortRoles(l)
+}
+
+// sortRoles lists the layout's roles in account order, then name order: the
+// order of l.Accounts.
+func sortRoles(l *Layout) {
+	l.Roles = l.Roles[:0]
 	for _, a := range l.Accounts {
 		sort.Slice(a.Roles, func(i, j int) bool { return a.Roles[i].Name < a.Roles[j].Name })
 		l.Roles = append(l.Roles, a.Roles...)
 	}
+}
+
+// resolveRoleDefinition validates one role definition, written at path,
+// and places it in every account it names. Roles and CI workloads
+// (workloads.go) share it: a workload's role is a role.
+func resolveRoleDefinition(s *Spec, l *Layout, accounts map[string]*Account, path, name string, spec RoleSpec, defaultSession, destructiveSession int, seenInAccount map[string]string, ps *Problems) []*Role {
+	checkIAMName(ps, path, "role name", name, 64)
+	rolePath := orDefault(spec.Path, "/")
+	checkIAMPath(ps, joinPath(path, keyPath), rolePath)
+	if len(spec.Description) > maxDescription || !descriptionRE.MatchString(spec.Description) {
+		ps.Addf(joinPath(path, keyDescription), "must be at most %d printable Latin-1 characters", maxDescription)
+	}
+	if len(spec.ManagedPolicyARNs) > l.Quotas.ManagedPoliciesPerRole {
+		ps.Addf(joinPath(path, keyManagedPolicyARNs), "has %d policies, IAM attaches at most %d to a role (quotas.managedPoliciesPerRole)", len(spec.ManagedPolicyARNs), l.Quotas.ManagedPoliciesPerRole)
+	}
+	for i, arn := range spec.ManagedPolicyARNs {
+		checkPolicyARN(ps, indexPath(joinPath(path, keyManagedPolicyARNs), i), arn, l.Partition)
+	}
+	if spec.PermissionsBoundary != "" {
+		checkPolicyARN(ps, joinPath(path, keyPermissionsBoundary), spec.PermissionsBoundary, l.Partition)
+	}
+	checkTags(ps, joinPath(path, keyTags), spec.Tags)
+	checkThirdParty(ps, path, spec, s.MasterAccountID)
+	checkRoleOrganizationalUnits(ps, path, spec.OrganizationalUnits)
+	requireMFA := spec.Destructive
+	if spec.RequireMFA != nil {
+		if spec.Destructive && !*spec.RequireMFA {
+			ps.Addf(joinPath(path, keyRequireMFA), "cannot be false on a destructive role: destructive roles always require MFA")
+		}
+		requireMFA = requireMFA || *spec.RequireMFA
+	}
+	session := defaultSession
+	if spec.Destructive {
+		session = destructiveSession
+	}
+	if spec.MaxSessionDuration != 0 {
+		session = spec.MaxSessionDuration
+		checkSession(ps, joinPath(path, keyMaxSessionDuration), session)
+	}
+	inline := resolveInlinePolicies(ps, joinPath(path, keyInlinePolicies), spec.InlinePolicies)
+	if size := inlineSize(inline); size > l.Quotas.RoleInlinePolicySize {
+		ps.Addf(joinPath(path, keyInlinePolicies), "total %d characters, over IAM's %d for a role's inline policies (use a managed policy)", size, l.Quotas.RoleInlinePolicySize)
+	}
+	tags := map[string]string{}
+	for k, v := range spec.Tags {
+		tags[k] = v
+	}
+	if spec.Destructive {
+		tags[DestructiveTagKey] = "true"
+	}
+	if len(spec.Accounts) == 0 {
+		addMissing(ps, joinPath(path, keyAccounts), "must name at least one account to place the role in")
+	}
+	application := spec.Application
+	if application == "" {
+		application = Kebab(name)
+	}
+	placements := append([]string(nil), spec.Accounts...)
+	sort.Strings(placements)
+	var placed []*Role
+	for _, accountName := range placements {
+		a := accounts[accountName]
+		if a == nil {
+			ps.Addf(joinPath(path, keyAccounts), "unknown account %q%s", clip(accountName), suggest(accountName, slices.Sorted(maps.Keys(s.Accounts))))
+			continue
+		}
+		folded := accountName + "/" + strings.ToLower(name)
+		if other := seenInAccount[folded]; other != "" {
+			ps.Addf(path, "role names are case-insensitive in IAM: %q and %q collide in account %q", other, name, accountName)
+			continue
+		}
+		seenInAccount[folded] = name
+		r := &Role{
+			Account:             a,
+			Name:                name,
+			Path:                rolePath,
+			Description:         spec.Description,
+			ManagedPolicyARNs:   sortedCopy(spec.ManagedPolicyARNs),
+			InlinePolicies:      inline,
+			MaxSessionDuration:  session,
+			PermissionsBoundary: spec.PermissionsBoundary,
+			Tags:                tags,
+			RequireMFA:          requireMFA,
+			Destructive:         spec.Destructive,
+			ARN:                 RoleARN(l.Partition, a.ID, rolePath, name),
+			Application:         application,
+			ExternalID:          spec.ExternalID,
+			TrustedAccounts:     sortedCopy(spec.TrustedAccounts),
+			OrganizationalUnits: sortedCopy(spec.OrganizationalUnits),
+			key:                 accountName + "/" + name,
+		}
+		a.Roles = append(a.Roles, r)
+		placed = append(placed, r)
+	}
+	return placed
 }
 
 func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
@@ -269,7 +285,7 @@ func resolveGroups(s *Spec, l *Layout, ps *Problems) map[string]*Group {
 		}
 		granted := map[*Role]bool{}
 		rolesPath := joinPath(path, keyRoles)
-		if len(spec.Roles) == 0 && !spec.GrantedElsewhere {
+		if len(spec.Roles) == 0 && !spec.GrantedElsewhere && !testedByWorkload(s, name) {
 			addMissing(ps, rolesPath, "the group has nothing to assume: list at least one role (an empty grant is a MalformedPolicyDocument in IAM), or set grantedElsewhere if other stacks grant to it")
 		}
 		checkSharedGroup(ps, path, spec)
@@ -300,6 +316,10 @@ func resolveRoleRef(ps *Problems, path, ref string, s *Spec, byName map[string][
 		roleName, accountName = accountName, ""
 	}
 	if _, ok := s.Roles[roleName]; !ok {
+		if _, workload := s.Workloads[roleName]; workload {
+			ps.Addf(path, "%q is a workload: name this group in workloads.%s.groups instead", clip(roleName), roleName)
+			return nil
+		}
 		ps.Addf(path, "unknown role %q%s", clip(roleName), suggest(roleName, slices.Sorted(maps.Keys(s.Roles))))
 		return nil
 	}

@@ -30,6 +30,8 @@ type Spec struct {
 	PolicyNameSuffix string
 	// Delivery says how roles reach child accounts.
 	Delivery DeliverySpec
+	// Workloads are CI workloads by role name (workloads.go).
+	Workloads map[string]WorkloadSpec
 }
 
 // QuotasSpec raises IAM quotas where the organization's AWS account has had
@@ -250,6 +252,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		Users:            map[string]UserSpec{},
 	}
 	s.Delivery = parseDelivery(d, f)
+	s.Workloads = parseWorkloads(d, f[keyWorkloads])
 	s.MFAMaxAgeSeconds, _ = d.integer(keyMFAMaxAgeSeconds, f[keyMFAMaxAgeSeconds])
 	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])
 	s.DestructiveMaxSessionDuration, _ = d.integer(keyDestructiveMaxSessionDuration, f[keyDestructiveMaxSessionDuration])

@@ -54,7 +54,16 @@ func Build(l *layout.Layout) (*Documents, error) {
 	// A trust policy depends on the role definition, not on the account it
 	// is placed in: build it once per definition, not once per placement.
 	byDefinition := map[string]string{}
+	measured := map[string]bool{}
 	for _, r := range l.Roles {
+		if r.Workload != nil {
+			// A workload's trust names its account's OIDC provider: one
+			// document per placement.
+			if err := buildWorkloadTrust(l, r, docs, measured, &problems); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		text, ok := byDefinition[r.Name]
 		if !ok {
 			var err error

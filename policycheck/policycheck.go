@@ -48,6 +48,9 @@ type checker struct {
 	l          *layout.Layout
 	violations []Violation
 	actions    map[string]bool
+	// docs are the documents providers delivery would create; the
+	// StackSets check holds templates to them.
+	docs *policies.Documents
 }
 
 func (c *checker) fail(doc, text, format string, args ...any) {
@@ -68,7 +71,7 @@ func Check(l *layout.Layout, docs *policies.Documents) (Result, error) {
 			c.trust(r, text)
 			checked[r.Name] = text
 		}
-		if len(r.Groups) == 0 && len(r.TrustedAccounts) == 0 {
+		if len(r.Groups) == 0 && len(r.TrustedAccounts) == 0 && r.Workload == nil {
 			res.Unreachable = append(res.Unreachable, r.Key())
 		}
 	}
@@ -119,8 +122,12 @@ func (c *checker) trust(r *layout.Role, text string) {
 		allowed[root], thirdParty[root] = true, true
 	}
 	trustsMaster := false
+	web := newWebIdentityCheck(c, r, name, text)
 	for i, st := range doc.Statements.Values() {
 		at := fmt.Sprintf("Statement[%d] ", i)
+		if web.claims(at, st) {
+			continue
+		}
 		c.common(name, text, at, st, true)
 		if st.Effect != policy.EffectAllow {
 			continue
@@ -155,7 +162,8 @@ func (c *checker) trust(r *layout.Role, text string) {
 			}
 		}
 	}
-	if !trustsMaster {
+	web.finish(trustsMaster)
+	if !trustsMaster && (r.Workload == nil || len(r.Workload.Testers) > 0) {
 		c.fail(name, text, "does not trust the management account %s", c.l.MasterAccountID)
 	}
 }

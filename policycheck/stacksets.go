@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/awslabs/goformation/v7"
 	"github.com/micahhausler/aws-iam-policy/policy"
 
 	"iam-layout/layout"
@@ -22,7 +21,7 @@ import (
 // that the instances cover each placement once, and the administration
 // role's documents.
 func CheckStackSets(l *layout.Layout, docs *policies.Documents, sets []stacksets.StackSet) error {
-	c := &checker{l: l, actions: assumeActions(l)}
+	c := &checker{l: l, actions: assumeActions(l), docs: docs}
 	for i := range sets {
 		c.stackSet(&sets[i])
 	}
@@ -50,7 +49,7 @@ func (c *checker) stackSet(ss *stacksets.StackSet) {
 	if len(ss.Template) > stacksets.MaxTemplateBody {
 		c.fail(name, "", "template is %d bytes, over CloudFormation's %d", len(ss.Template), stacksets.MaxTemplateBody)
 	}
-	t, err := goformation.ParseJSON([]byte(ss.Template))
+	t, err := parseTemplate([]byte(ss.Template))
 	if err != nil {
 		c.fail(name, ss.Template, "template does not parse: %v", err)
 		return
@@ -82,9 +81,13 @@ func (c *checker) stackSet(ss *stacksets.StackSet) {
 		c.fail(name, ss.Template, "role tags are %v, declared %v", gotTags, r.Tags)
 	}
 	trust, err := json.Marshal(role.AssumeRolePolicyDocument)
-	if err != nil {
+	switch {
+	case err != nil:
 		c.fail(name, ss.Template, "trust policy cannot be read: %v", err)
-	} else {
+	case r.Workload != nil:
+		// One template, one provider ARN per account: read it in each.
+		c.workloadTemplateTrust(name, ss, role.AssumeRolePolicyDocument)
+	default:
 		c.trust(r, string(trust))
 	}
 	inline := map[string]string{}

@@ -49,6 +49,9 @@ func extensionReasons(r *layout.Role) []string {
 func ConsoleExclusions(l *layout.Layout) []Exclusion {
 	var out []Exclusion
 	for _, r := range l.Roles {
+		if !r.HasProfile() {
+			continue
+		}
 		reasons := append(consoleReasons(r), extensionReasons(r)...)
 		if len(reasons) > 0 {
 			out = append(out, Exclusion{Account: r.Account.Name, Role: r.Name, Profile: r.ProfileName, Reasons: reasons})
@@ -94,6 +97,9 @@ func SwitchRoleURL(l *layout.Layout, r *layout.Role) string {
 func SwitchRoleURLs(l *layout.Layout) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for _, r := range l.Roles {
+		if !r.HasProfile() {
+			continue
+		}
 		link := SwitchRoleURL(l, r)
 		if link == "" {
 			continue

@@ -22,12 +22,15 @@ type Matrix struct {
 	// MasterAccountID is the management account, where users and groups live.
 	MasterAccountID string
 	Grants          []Grant
+	// Workloads are the CI workloads, whose roles are among the grants:
+	// who else may assume them.
+	Workloads []*layout.Workload
 }
 
 // AccessMatrix derives the matrix from the layout's group grants: the same
 // grants the group policies are built from.
 func AccessMatrix(l *layout.Layout) Matrix {
-	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles))}
+	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles)), Workloads: l.Workloads}
 	for _, r := range l.Roles {
 		g := Grant{Role: r, Groups: r.Groups}
 		seen := map[*layout.User]bool{}
@@ -65,6 +68,9 @@ const (
 	MFAYes         = "yes"
 	MFADestructive = "yes (destructive)"
 	Nobody         = "nobody"
+	// NoProfile is the profile cell of a workload's role no group may
+	// assume: only its CI may.
+	NoProfile = "none (CI only)"
 )
 
 // Markdown renders the matrix as a table, one row per role placement.
@@ -84,9 +90,14 @@ func (m Matrix) Markdown() string {
 		for i, u := range g.Users {
 			users[i] = u.Name
 		}
-		cells := []string{r.Account.Name, r.Account.ID, r.Name, r.ProfileName, mfaCell(r), list(groups), list(users)}
+		profile := r.ProfileName
+		if !r.HasProfile() {
+			profile = NoProfile
+		}
+		cells := []string{r.Account.Name, r.Account.ID, r.Name, profile, mfaCell(r), list(groups), list(users)}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
+	m.workloadsMarkdown(&b)
 	return b.String()
 }
 
@@ -164,6 +175,9 @@ func (m Matrix) Mermaid() string {
 			} else if g.Role.RequireMFA {
 				label += "<br/>MFA"
 			}
+			if g.Role.Workload != nil {
+				label += "<br/>CI workload"
+			}
 			fmt.Fprintf(&b, "    %s[%q]\n", roleID[g.Role], label)
 		}
 		b.WriteString("  end\n")
@@ -184,5 +198,6 @@ func (m Matrix) Mermaid() string {
 			fmt.Fprintf(&b, "  %s -- %q --> %s\n", groupID[grp], label, roleID[g.Role])
 		}
 	}
+	m.workloadsMermaid(&b, roleID)
 	return b.String()
 }

@@ -43,6 +43,10 @@ func (p Profile) Get(key string) string {
 func OrganizationProfiles(l *layout.Layout, stackRegion string) []Profile {
 	out := make([]Profile, 0, len(l.Roles))
 	for _, r := range l.Roles {
+		if !r.HasProfile() {
+			// A workload's role nobody's group may assume.
+			continue
+		}
 		p := newProfile(l, r, stackRegion, nil)
 		if r.RequireMFA || someoneNeedsMFA(r) {
 			p.MFASerialHint = layout.MFASerial(l.Partition, l.MasterAccountID, MFADevicePlaceholder)

@@ -62,6 +62,12 @@ func Run(ctx *pulumi.Context) error {
 			return err
 		}
 	}
+	// Issuers' StackSets come first: workload roles' instances wait for
+	// their accounts' providers.
+	workloadDeps, err := registerOIDCProviderStackSets(ctx, l, p, admin)
+	if err != nil {
+		return err
+	}
 	// Task 0 is the management account (guardrails, groups and their
 	// policies, people); then come the child accounts of providers
 	// delivery, then the StackSets. They share nothing until the outputs,
@@ -86,11 +92,12 @@ func Run(ctx *pulumi.Context) error {
 		j := i - 1 - len(accounts)
 		ss := &p.stackSets[j]
 		set, err := components.NewRoleStackSet(ctx, ss.RoleName, &components.RoleStackSetArgs{
-			StackSet:         ss,
-			Settings:         l.Delivery.StackSets,
-			Region:           p.stackSetRegion,
-			Administration:   admin,
-			WithoutInstances: l.Delivery.StackSets.AdoptRoles,
+			StackSet:          ss,
+			Settings:          l.Delivery.StackSets,
+			Region:            p.stackSetRegion,
+			Administration:    admin,
+			WithoutInstances:  l.Delivery.StackSets.AdoptRoles,
+			InstanceDependsOn: workloadDeps[ss.RoleName],
 		})
 		createdSets[j] = set
 		return err
@@ -129,6 +136,8 @@ type plan struct {
 	// stackSets and stackSetRegion are stackSets delivery's plan.
 	stackSets      []stacksets.StackSet
 	stackSetRegion string
+	// providerStackSets deliver the workloads' OIDC providers.
+	providerStackSets []stacksets.ProviderStackSet
 }
 
 // prepare reads and validates the configuration, builds every document and
@@ -180,6 +189,9 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 			return nil, err
 		}
 		if err := policycheck.CheckStackSets(l, docs, p.stackSets); err != nil {
+			return nil, err
+		}
+		if p.providerStackSets, err = planOIDCProviderStackSets(l); err != nil {
 			return nil, err
 		}
 	}
@@ -298,5 +310,6 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 	ctx.Export(contract.RoleArnsKey, roleArns)
 	ctx.Export(contract.RolesKey, roles)
 	ctx.Export(contract.GroupsKey, groups)
+	exportWorkloads(ctx, l)
 	return exportProfiles(ctx, l)
 }

@@ -62,18 +62,30 @@ type Instance struct {
 }
 
 // Build plans every StackSet of a stackSets layout. trust holds each role
-// placement's trust policy by key, as policies.Build made it. Templates
+// placement's trust policy by key, as policies.Build made it; a workload's
+// template trust is the same document with its account as
+// ${AWS::AccountId} (WorkloadTemplateTrust), checked against each
+// placement's. Templates
 // over CloudFormation's size limit are reported with their config path.
 func Build(l *layout.Layout, trust map[string]string) ([]StackSet, error) {
 	byName := map[string]*StackSet{}
 	var order []string
 	var problems layout.Problems
+	// plain holds each workload definition's template trust before the
+	// Fn::Sub, to hold every placement's trust policy to it.
+	plain := map[string]string{}
 	for _, r := range l.Roles {
 		ss, ok := byName[r.Name]
 		if !ok {
 			text, ok := trust[r.Key()]
 			if !ok {
 				return nil, fmt.Errorf("planning the StackSet of role %s: no trust policy was built for it", r.Key())
+			}
+			if r.Workload != nil {
+				var err error
+				if text, plain[r.Name], err = WorkloadTemplateTrust(l, r); err != nil {
+					return nil, fmt.Errorf("planning the StackSet of workload %s: %w", r.Name, err)
+				}
 			}
 			body, err := Template(r, text)
 			if err != nil {
@@ -88,10 +100,16 @@ func Build(l *layout.Layout, trust map[string]string) ([]StackSet, error) {
 			}
 			byName[r.Name] = ss
 			order = append(order, r.Name)
-		} else if trust[r.Key()] != trust[ss.Placements[0].Key()] {
+		} else if r.Workload == nil && trust[r.Key()] != trust[ss.Placements[0].Key()] {
 			// A definition's placements share one template; the trust
 			// policy depends on the definition alone (policies.Build).
 			return nil, fmt.Errorf("planning the StackSet of role %s: placements have different trust policies", r.Name)
+		}
+		if r.Workload != nil && placementTrust(plain[r.Name], r.Account) != trust[r.Key()] {
+			// The template names the provider of the account it runs in;
+			// in this account that must be the document providers
+			// delivery would create.
+			return nil, fmt.Errorf("planning the StackSet of workload %s: the template's trust policy in account %s differs from the placement's", r.Name, r.Account.Name)
 		}
 		ss.Placements = append(ss.Placements, r)
 		// Accounts of a role deployed to whole OUs are covered by the OU

@@ -1,12 +1,14 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/awslabs/goformation/v7"
+	"github.com/awslabs/goformation/v7/intrinsics"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -16,6 +18,13 @@ type mockStackSet struct {
 	ManagedExecution                                         bool
 	Template                                                 string
 	RoleName, RolePath                                       string
+	// RoleTrust is the role's trust policy as the template holds it,
+	// intrinsic functions included.
+	RoleTrust any
+	// OIDCURL, OIDCClientIDs and OIDCThumbprints describe the template's
+	// AWS::IAM::OIDCProvider, when it holds one.
+	OIDCURL                        string
+	OIDCClientIDs, OIDCThumbprints []string
 	// Instances counts the instances created, by "account|ous,region".
 	Instances map[string]bool
 }
@@ -23,6 +32,9 @@ type mockStackSet struct {
 // cfnRole is a role a stack instance created in a child account.
 type cfnRole struct {
 	StackSet, AccountID, ARN string
+	// Trust is the trust policy the role got in its account: the
+	// template's, Fn::Sub resolved there.
+	Trust string
 }
 
 var stackSetNameRE = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
@@ -45,7 +57,9 @@ func (m *awsMocks) createStackSet(rec *recorded, state resource.PropertyMap) (st
 	if len(body) > 51200 {
 		return "", nil, fmt.Errorf("ValidationError: template body is %d bytes, over 51200", len(body))
 	}
-	t, err := goformation.ParseJSON([]byte(body))
+	// CloudFormation resolves intrinsic functions in each target account,
+	// not here; goformation would put its own placeholder account in.
+	t, err := goformation.ParseJSONWithOptions([]byte(body), &intrinsics.ProcessorOptions{NoProcess: true})
 	if err != nil {
 		return "", nil, fmt.Errorf("ValidationError: template does not parse: %v", err)
 	}
@@ -61,6 +75,13 @@ func (m *awsMocks) createStackSet(rec *recorded, state resource.PropertyMap) (st
 		if role.Path != nil {
 			ss.RolePath = *role.Path
 		}
+		ss.RoleTrust = role.AssumeRolePolicyDocument
+	}
+	for _, p := range t.GetAllIAMOIDCProviderResources() {
+		if p.Url == nil {
+			return "", nil, fmt.Errorf("ValidationError: AWS::IAM::OIDCProvider without Url")
+		}
+		ss.OIDCURL, ss.OIDCClientIDs, ss.OIDCThumbprints = *p.Url, p.ClientIdList, p.ThumbprintList
 	}
 	if me := rec.Inputs["managedExecution"]; me.IsObject() {
 		if a := me.ObjectValue()["active"]; a.IsBool() {
@@ -143,9 +164,27 @@ func (m *awsMocks) createStackSetInstance(rec *recorded, state resource.Property
 		return "", nil, fmt.Errorf("a second resource for the instance %s of %s", key, ss.Name)
 	}
 	ss.Instances[key] = true
+	if account != "" && ss.OIDCURL != "" {
+		if _, err := m.addOIDCProvider(account, ss.OIDCURL, ss.OIDCClientIDs, ss.OIDCThumbprints); err != nil {
+			return "", nil, err
+		}
+	}
 	if account != "" && ss.RoleName != "" {
+		// CloudFormation resolves the template's intrinsic functions in the
+		// target account; IAM then checks the trust's principals there.
+		resolved, err := resolveTemplateIntrinsics(ss.RoleTrust, account)
+		if err != nil {
+			return "", nil, err
+		}
+		trust, err := json.Marshal(resolved)
+		if err != nil {
+			return "", nil, err
+		}
+		if err := m.checkFederatedTrust(account, string(trust)); err != nil {
+			return "", nil, err
+		}
 		m.cfnRoles = append(m.cfnRoles, cfnRole{StackSet: ss.Name, AccountID: account,
-			ARN: fmt.Sprintf("arn:aws:iam::%s:role%s%s", account, ss.RolePath, ss.RoleName)})
+			ARN: fmt.Sprintf("arn:aws:iam::%s:role%s%s", account, ss.RolePath, ss.RoleName), Trust: string(trust)})
 	}
 	state["stackInstanceId"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/StackSet-%s/0000", region, account, ss.Name))
 	return ss.Name + "," + target + "," + region, state, nil

@@ -50,6 +50,8 @@ const (
 	typeStackSetInst    = "aws:cloudformation/stackSetInstance:StackSetInstance"
 	typeStackSetAdmin   = "iam-layout:organization:StackSetAdministration"
 	typeRoleStackSet    = "iam-layout:organization:RoleStackSet"
+	typeOIDCProvider    = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	typeOIDCStackSet    = "iam-layout:organization:OIDCProviderStackSet"
 )
 
 // selfStack is the name under which the program reads its own previous
@@ -99,6 +101,9 @@ type awsMocks struct {
 	// their instances created, as CloudFormation would.
 	stackSets map[string]mockStackSet
 	cfnRoles  []cfnRole
+	// oidcProviders are the IAM OIDC providers by account ID and issuer
+	// host, created by iam.OpenIdConnectProvider or by stack instances.
+	oidcProviders map[string]map[string]bool
 }
 
 func newMocks(master string) *awsMocks {
@@ -235,6 +240,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		if err := validJSON("assumeRolePolicy"); err != nil {
 			return "", nil, err
 		}
+		if err := m.checkFederatedTrust(rec.AccountID, rec.str("assumeRolePolicy")); err != nil {
+			return "", nil, err
+		}
 		set("arn", arn("role"))
 		set("uniqueId", "AROA"+strings.ToUpper(rec.str("name")))
 		return rec.str("name"), state, nil
@@ -288,6 +296,8 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 			return "", nil, fmt.Errorf("groups must list at least one group")
 		}
 		return rec.str("user"), state, nil
+	case typeOIDCProvider:
+		return m.createOIDCProvider(rec, state)
 	case typeStackSet:
 		return m.createStackSet(rec, state)
 	case typeStackSetInst:

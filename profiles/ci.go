@@ -1,0 +1,224 @@
+package profiles
+
+import (
+	"fmt"
+	"strings"
+
+	"iam-layout/layout"
+)
+
+// The second table of the access matrix: what may assume each workload's
+// role besides people.
+const (
+	ColumnWorkload = "workload"
+	ColumnCI       = "CI"
+	ColumnSubjects = "may assume it (sub)"
+	ColumnAccounts = "accounts"
+	// EdgeWebIdentity labels a CI's edge in the Mermaid chart.
+	EdgeWebIdentity = "sts:AssumeRoleWithWebIdentity"
+)
+
+// WorkloadColumns are the workloads table's columns, in order.
+var WorkloadColumns = []string{ColumnWorkload, ColumnCI, ColumnSubjects, ColumnAccounts}
+
+// workloadsMarkdown appends the workloads table, when there are workloads.
+func (m Matrix) workloadsMarkdown(b *strings.Builder) {
+	if len(m.Workloads) == 0 {
+		return
+	}
+	b.WriteString("\n| " + strings.Join(WorkloadColumns, " | ") + " |\n")
+	b.WriteString(strings.Repeat("|---", len(WorkloadColumns)) + "|\n")
+	for _, w := range m.Workloads {
+		var subjects, accounts []string
+		for _, s := range w.Subjects {
+			subjects = append(subjects, markdownCode(s))
+		}
+		for _, s := range w.Patterns {
+			subjects = append(subjects, markdownCode(s)+" (pattern)")
+		}
+		for _, r := range w.Roles {
+			accounts = append(accounts, r.Account.Name)
+		}
+		cells := []string{w.Name, w.CI + " " + markdownCode(w.Issuer.URL), strings.Join(subjects, "<br>"), strings.Join(accounts, ", ")}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+}
+
+// markdownCode is s as a code span inside a table cell: '|' would end the
+// cell, and a backquote the span.
+func markdownCode(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	fence := "`"
+	if strings.Contains(s, "`") {
+		fence = "`` "
+		return fence + s + " ``"
+	}
+	return fence + s + fence
+}
+
+// workloadsMermaid appends one node per workload, outside the management
+// account, with an edge to each of its roles.
+func (m Matrix) workloadsMermaid(b *strings.Builder, roleID map[*layout.Role]string) {
+	if len(m.Workloads) == 0 {
+		return
+	}
+	b.WriteString("  subgraph workloads[\"CI workloads\"]\n")
+	for i, w := range m.Workloads {
+		label := w.CI + " " + w.Name
+		if w.Repository != "" {
+			label += "<br/>" + w.Repository
+		}
+		fmt.Fprintf(b, "    w%d([%q])\n", i+1, label)
+	}
+	b.WriteString("  end\n")
+	for i, w := range m.Workloads {
+		for _, r := range w.Roles {
+			fmt.Fprintf(b, "  w%d -- %q --> %s\n", i+1, EdgeWebIdentity, roleID[r])
+		}
+	}
+}
+
+// WorkloadPlacement is one workload's role in one account, as the
+// `workloads` stack output holds it (package contract names the fields).
+type WorkloadPlacement struct {
+	AccountID string `json:"accountId"`
+	RoleARN   string `json:"roleArn"`
+	CI        string `json:"ci"`
+	Issuer    string `json:"issuer"`
+	Audience  string `json:"audience"`
+	// Subjects and SubjectPatterns are what may assume the role: exact
+	// `sub` values and StringLike patterns.
+	Subjects        []string `json:"subjects"`
+	SubjectPatterns []string `json:"subjectPatterns"`
+	// Snippet is the CI configuration that assumes the role.
+	Snippet string `json:"snippet"`
+}
+
+// Workloads is every workload placement by workload and account name: the
+// `workloads` output. stackRegion is the last fallback of the snippets'
+// region, as of profiles'.
+func Workloads(l *layout.Layout, stackRegion string) map[string]map[string]WorkloadPlacement {
+	out := make(map[string]map[string]WorkloadPlacement, len(l.Workloads))
+	for _, w := range l.Workloads {
+		byAccount := make(map[string]WorkloadPlacement, len(w.Roles))
+		for _, r := range w.Roles {
+			byAccount[r.Account.Name] = WorkloadPlacement{
+				AccountID:       r.Account.ID,
+				RoleARN:         r.ARN,
+				CI:              w.CI,
+				Issuer:          w.Issuer.URL,
+				Audience:        w.Audience,
+				Subjects:        append([]string{}, w.Subjects...),
+				SubjectPatterns: append([]string{}, w.Patterns...),
+				Snippet:         CISnippet(l, r, stackRegion),
+			}
+		}
+		out[w.Name] = byAccount
+	}
+	return out
+}
+
+// Versions the snippets pin. A major tag follows the action's compatible
+// releases (v5.0.0 of 2025-09 made input handling strict); pin a commit
+// SHA instead where the repository's policy requires it.
+const (
+	ConfigureAWSCredentialsAction = "aws-actions/configure-aws-credentials@v5"
+	// GitLabTokenVariable is the variable the GitLab snippet asks GitLab
+	// to put the ID token in.
+	GitLabTokenVariable = "AWS_ID_TOKEN"
+)
+
+// CISnippet is the CI configuration that assumes workload role r: for
+// GitHub Actions the job's permissions and the configure-aws-credentials
+// step, for GitLab the job's id_tokens and the assume-role-with-web-identity
+// lines exporting the three AWS_* variables, for a custom CI the same lines
+// reading the token from $ID_TOKEN.
+func CISnippet(l *layout.Layout, r *layout.Role, stackRegion string) string {
+	w := r.Workload
+	region := Region(l, r, stackRegion)
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Assume %s in %s (%s) with the CI's OIDC token: no access key.\n", r.Name, r.Account.Name, r.Account.ID)
+	b.WriteString("# Generated by iam-layout from the organization's stack file: regenerate rather than edit.\n")
+	switch w.CI {
+	case layout.CIGitHub:
+		b.WriteString("# In a job of .github/workflows/<workflow>.yml; allowed: " + allowed(w) + "\n")
+		b.WriteString("permissions:\n")
+		b.WriteString("  id-token: write # lets the job request its OIDC token\n")
+		b.WriteString("  contents: read\n")
+		b.WriteString("steps:\n")
+		b.WriteString("  - name: Configure AWS credentials\n")
+		b.WriteString("    uses: " + ConfigureAWSCredentialsAction + "\n")
+		b.WriteString("    with:\n")
+		b.WriteString("      role-to-assume: " + r.ARN + "\n")
+		b.WriteString("      aws-region: " + yamlRegion(region) + "\n")
+		if w.Audience != layout.GitHubAudience {
+			b.WriteString("      audience: " + w.Audience + "\n")
+		}
+	case layout.CIGitLab:
+		b.WriteString("# A job of .gitlab-ci.yml; allowed: " + allowed(w) + "\n")
+		b.WriteString("assume-" + layout.Kebab(r.Name) + "-" + r.Account.Name + ":\n")
+		b.WriteString("  id_tokens:\n")
+		b.WriteString("    " + GitLabTokenVariable + ":\n")
+		b.WriteString("      aud: " + w.Audience + "\n")
+		b.WriteString("  variables:\n")
+		b.WriteString("    AWS_DEFAULT_REGION: " + yamlRegion(region) + "\n")
+		b.WriteString("  script:\n")
+		b.WriteString("    - >\n")
+		for _, line := range assumeLines(r, "${"+GitLabTokenVariable+"}") {
+			b.WriteString("      " + line + "\n")
+		}
+		b.WriteString("    - aws sts get-caller-identity\n")
+	default:
+		b.WriteString("# Put a token of " + w.Issuer.URL + " for the audience " + w.Audience + " in $ID_TOKEN; allowed: " + allowed(w) + "\n")
+		lines := assumeLines(r, "${ID_TOKEN}")
+		for i, line := range lines {
+			if i < len(lines)-1 {
+				line += " \\"
+			}
+			b.WriteString(line + "\n")
+		}
+		if region != "" {
+			b.WriteString("export AWS_DEFAULT_REGION=" + region + "\n")
+		}
+		b.WriteString("aws sts get-caller-identity\n")
+	}
+	return b.String()
+}
+
+// assumeLines are the command that assumes r with the token in the shell
+// variable token and exports the three AWS_* variables the AWS CLI and SDKs
+// read, one argument a line (GitLab's guide for AWS writes it so).
+func assumeLines(r *layout.Role, token string) []string {
+	return []string{
+		`export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"`,
+		`$(aws sts assume-role-with-web-identity`,
+		`--role-arn ` + r.ARN,
+		`--role-session-name "` + sessionName(r.Workload) + `"`,
+		`--web-identity-token "` + token + `"`,
+		`--duration-seconds 3600`,
+		`--query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]'`,
+		`--output text))`,
+	}
+}
+
+// allowed lists what may assume the role, for the snippet's comment.
+func allowed(w *layout.Workload) string {
+	return strings.Join(append(append([]string{}, w.Subjects...), w.Patterns...), ", ")
+}
+
+// sessionName names the CI's sessions so CloudTrail shows which pipeline
+// acted (GitLab's guide for AWS uses project and pipeline IDs).
+func sessionName(w *layout.Workload) string {
+	if w.CI == layout.CIGitLab {
+		return "GitLab-${CI_PROJECT_ID}-${CI_PIPELINE_ID}"
+	}
+	return w.Name
+}
+
+// yamlRegion is the region, or a placeholder saying the stack names none.
+func yamlRegion(region string) string {
+	if region == "" {
+		return "REGION # the stack sets no aws:region: write the region here"
+	}
+	return region
+}
