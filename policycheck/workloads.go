@@ -161,7 +161,6 @@ func setOf(s []string) map[string]bool {
 	return out
 }
 
-
 // workloadTemplateTrust reads a workload role's template trust as
 // CloudFormation would in each account of the StackSet: it resolves Fn::Sub
 // with that account's ID, checks the result with every trust rule, and
