@@ -54,10 +54,13 @@ const usageText = `usage:
   iam-layout profiles --stack NAME [--dir DIR] [--user NAME] [--format FORMAT]
   iam-layout profiles --stack NAME [--dir DIR] [--user NAME] --write [FILE] [--dry-run]
   iam-layout matrix   --stack NAME [--dir DIR] [--format markdown|mermaid]
+  iam-layout workloads --stack NAME [--dir DIR] [--workload NAME [--account NAME]]
   iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
 
-profiles and matrix print what the stack's outputs hold, from
+profiles, matrix and workloads print what the stack's outputs hold, from
 Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
+workloads prints the CI workloads as JSON (workloads), or with --workload
+the CI snippet that assumes the workload's role (workloads.NAME.ACCOUNT.snippet).
 
 --write keeps the config profiles in a marked block of FILE (default:
 $AWS_CONFIG_FILE, else ~/.aws/config): added the first time, replaced on
@@ -93,6 +96,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(args[0], args[1:], stdout, stderr, matrixFormats, false)
 	case "schema":
 		return runSchema(args[1:], stdout, stderr)
+	case "workloads":
+		return runWorkloads(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return ExitOK

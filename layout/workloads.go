@@ -605,7 +605,10 @@ func checkDestructiveWorkload(ps *Problems, path string, spec WorkloadSpec, w *W
 			ps.Addf(indexPath(at(keySubjects), i), "%q is not a deployment environment (repo:OWNER/REPO:environment:NAME): a destructive workload may be assumed only from protected environments", clip(sub))
 		}
 	}
-	if len(w.Patterns) > 0 || hasWildcard(spec.Repository) {
+	switch {
+	case hasWildcard(spec.Repository):
+		ps.Addf(at(keyRepository), "a destructive workload names its repository and protected environments one by one: no patterns")
+	case len(w.Patterns) > 0:
 		ps.Addf(at(keyAllowPatterns), "a destructive workload names its protected environments one by one: no patterns")
 	}
 }

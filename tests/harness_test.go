@@ -76,6 +76,8 @@ type recorded struct {
 	IgnoreChanges []string
 	// InputDeps are the URNs each input depends on.
 	InputDeps map[string][]string
+	// DependsOn are the URNs of the resource's explicit dependencies.
+	DependsOn []string
 }
 
 func (r recorded) str(key string) string {
@@ -130,6 +132,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		rec.Parent = rpc.GetParent()
 		rec.Protect, rec.RetainOnDelete = rpc.GetProtect(), rpc.GetRetainOnDelete()
 		rec.IgnoreChanges = rpc.GetIgnoreChanges()
+		rec.DependsOn = rpc.GetDependencies()
 		rec.InputDeps = map[string][]string{}
 		for k, deps := range rpc.GetPropertyDependencies() {
 			rec.InputDeps[k] = deps.GetUrns()
