@@ -372,9 +372,9 @@ func TestTestersAssumeTheMachinesRoleLikePeoplesRoles(t *testing.T) {
 	   "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"},"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}}]}`)
 	config := res.Exports["awsConfig"].(string)
 	for profile, want := range map[string]bool{
-		"[profile alfie-deploy-from-git-hub-qa]":          true,
-		"[profile alfie-production-deploy-production]":    true,
-		"[profile alfie-release-from-git-lab-qa]":         false,
+		"[profile alfie-deploy-from-git-hub-qa]":           true,
+		"[profile alfie-production-deploy-production]":     true,
+		"[profile alfie-release-from-git-lab-qa]":          false,
 		"[profile alfie-release-from-git-lab-development]": false,
 	} {
 		if strings.Contains(config, profile) != want {
