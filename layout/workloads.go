@@ -46,6 +46,9 @@ var CISystems = []string{CIGitHub, CIGitLab, CICustom}
 var wellKnownIssuers = []string{GitHubIssuer, GitLabIssuer}
 
 var (
+	// issuerRE is the only scheme IAM takes for an issuer; checkIssuer
+	// checks the rest of the URL.
+	issuerRE     = regexp.MustCompile(`^https://`)
 	thumbprintRE = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
 	// githubRepoRE is OWNER/REPO; the repository may be a pattern (with
 	// allowPatterns), the owner never.
@@ -170,7 +173,7 @@ func (r *Role) HasProfile() bool {
 var workloadKeys = &Key{Name: placeholderWorkload, Kind: KindObject, Keys: []*Key{
 	{Name: keyCI, Kind: KindString, Required: true, Enum: CISystems,
 		Description: "The CI whose OIDC token assumes the role: `github` (GitHub Actions), `gitlab` (GitLab CI/CD, GitLab.com or self-managed), or `custom` (any issuer: `issuer`, `audience` and exact `subjects`)."},
-	{Name: keyIssuer, Kind: KindString, Pattern: `^https://`, DefaultText: "`" + GitHubIssuer + "` for `github`, `" + GitLabIssuer + "` for `gitlab`",
+	{Name: keyIssuer, Kind: KindString, Pattern: issuerRE.String(), DefaultText: "`" + GitHubIssuer + "` for `github`, `" + GitLabIssuer + "` for `gitlab`",
 		Description: "The issuer URL (`iss` claim), `https://` only: self-managed GitLab, GitHub Enterprise, or a custom issuer (required for `custom`)."},
 	{Name: keyAudience, Kind: KindString, MinLength: 1, MaxLength: maxAudienceLength,
 		DefaultText: "`" + GitHubAudience + "` for `github`, the issuer URL for `gitlab`",
@@ -399,7 +402,7 @@ func checkIssuer(ps *Problems, path, issuer string) (string, bool) {
 	switch {
 	case err != nil:
 		ps.Addf(path, "%q is not a URL: %v", clip(issuer), err)
-	case u.Scheme != "https":
+	case u.Scheme != "https" || !issuerRE.MatchString(issuer):
 		ps.Addf(path, "%q is not an https:// URL: STS fetches the issuer's keys over TLS, and IAM takes only https issuers", clip(issuer))
 	case u.Host == "" || u.User != nil || u.Port() != "" || u.RawQuery != "" || u.Fragment != "" || strings.Contains(issuer, "?") || strings.Contains(issuer, "#"):
 		ps.Addf(path, "%q must be https://HOST[/PATH], without user, port, query or fragment", clip(issuer))
