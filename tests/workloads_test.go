@@ -564,3 +564,34 @@ func TestTheSnippetsAssumeTheRoleTheWayEachCIDoes(t *testing.T) {
 		t.Errorf("the GitLab script is not shell: %v\n%s\n%s", err, out, assume)
 	}
 }
+
+// TestReorderingTheCIStackChangesNoURNAndNoInput: workloads, their lists
+// and their accounts written the other way round make the same resources,
+// in both deliveries: logical names come from config keys.
+func TestReorderingTheCIStackChangesNoURNAndNoInput(t *testing.T) {
+	t.Parallel()
+	for _, delivery := range []string{"providers", "stackSets"} {
+		cfg := ciConfig(t, delivery, nil)
+		var org any
+		if err := json.Unmarshal([]byte(cfg[project+":organization"]), &org); err != nil {
+			t.Fatal(err)
+		}
+		reordered := maps.Clone(cfg)
+		reordered[project+":organization"] = reversedJSON(org)
+		a, b := mustRun(t, cfg), mustRun(t, reordered)
+		index := func(r *result) map[string]string {
+			out := map[string]string{}
+			for _, rec := range r.Resources {
+				inputs, _ := json.Marshal(rec.Inputs.Mappable())
+				out[rec.URN] = string(inputs)
+			}
+			return out
+		}
+		if ia, ib := index(a), index(b); !maps.Equal(ia, ib) || len(ia) != len(a.Resources) {
+			t.Errorf("%s: reordering changed the resources", delivery)
+		}
+		if !jsonEqual(a.Exports, b.Exports) {
+			t.Errorf("%s: reordering changed the outputs", delivery)
+		}
+	}
+}
