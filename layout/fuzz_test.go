@@ -17,8 +17,10 @@ import (
 // problem names a field; an accepted config yields documents that either
 // fail a quota cleanly or pass the policy checker.
 func FuzzLoad(f *testing.F) {
-	if cfg, err := stackfile.Read("..", "dev"); err == nil {
-		f.Add([]byte(cfg["iam-layout:organization"]))
+	for _, stack := range []string{"dev", "ci"} {
+		if cfg, err := stackfile.Read("..", stack); err == nil {
+			f.Add([]byte(cfg["iam-layout:organization"]))
+		}
 	}
 	f.Add([]byte(`{"masterAccountId":"012345678901","accounts":{"a":{"id":"111111111111"}},"roles":{"R":{"accounts":["a"],"destructive":true}},"groups":{"g":{"roles":["R","a/R"]}},"users":{"u":{"groups":["g"]}}}`))
 	f.Add([]byte(`{"masterAccountId":12345678901,"accounts":{"a":{"id":"1"},"a":{}}}`))
