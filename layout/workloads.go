@@ -470,17 +470,19 @@ func resolveSubjects(ps *Problems, path, name string, spec WorkloadSpec, w *Work
 	}
 	structured := len(spec.Branches)+len(spec.GitTags)+len(spec.Environments) > 0 || spec.PullRequests
 	repoOK := true
-	switch {
-	case spec.CI == CICustom && (spec.Repository != "" || structured):
-		ps.Addf(path, "ci: %s has no known subject format: list exact subjects instead of repository, branches, gitTags, environments and pullRequests", CICustom)
-		repoOK = false
-	case spec.CI == CIGitLab && len(spec.Environments) > 0:
-		ps.Addf(at(keyEnvironments), "GitLab's `sub` names a branch or tag, never an environment, and IAM reads no other claim: list the branches or tags that deploy")
-	case spec.CI == CIGitLab && spec.PullRequests:
-		ps.Addf(at(keyPullRequests), "GitLab's merge request pipelines run on their source branch: list branches instead")
-	}
-	if spec.CI == CICustom || !repoOK {
-		structured = false
+	switch spec.CI {
+	case CICustom:
+		if spec.Repository != "" || structured {
+			ps.Addf(path, "ci: %s has no known subject format: list exact subjects instead of repository, branches, gitTags, environments and pullRequests", CICustom)
+		}
+		repoOK, structured = false, false
+	case CIGitLab:
+		if len(spec.Environments) > 0 {
+			ps.Addf(at(keyEnvironments), "GitLab's `sub` names a branch or tag, never an environment, and IAM reads no other claim: list the branches or tags that deploy")
+		}
+		if spec.PullRequests {
+			ps.Addf(at(keyPullRequests), "GitLab's merge request pipelines run on their source branch: list branches instead")
+		}
 	}
 	repo := spec.Repository
 	switch {
@@ -497,12 +499,15 @@ func resolveSubjects(ps *Problems, path, name string, spec WorkloadSpec, w *Work
 		ps.Addf(at(keyRepository), "%q is not GROUP[/SUBGROUP]/PROJECT (a pattern may stand below the top-level group, never for it: any GitLab group could match it)", clip(repo))
 		repoOK = false
 	}
-	wholeOwner := ""
-	if repoOK && repo != "" {
-		if owner, rest, _ := strings.Cut(repo, "/"); onlyWildcards(rest) {
-			wholeOwner = owner
-		} else if hasWildcard(repo) {
-			wholeOwner = "-"
+	// repoPattern says why the repository makes every subject a pattern,
+	// when it does.
+	repoPattern := ""
+	if repoOK && hasWildcard(repo) {
+		i := strings.LastIndex(repo, "/")
+		if onlyWildcards(repo[i+1:]) {
+			repoPattern = fmt.Sprintf("repository %q is every repository of %s", repo, repo[:i])
+		} else {
+			repoPattern = fmt.Sprintf("repository %q is a pattern", repo)
 		}
 	}
 	refs := func(key string, names []string, kind string, sub func(string) string) {
@@ -517,12 +522,8 @@ func resolveSubjects(ps *Problems, path, name string, spec WorkloadSpec, w *Work
 			}
 			what := fmt.Sprintf("%q is a pattern", n)
 			switch {
-			case wholeOwner != "" && wholeOwner != "-":
-				what = fmt.Sprintf("repository %q is every repository of %s", repo, wholeOwner)
-			case wholeOwner == "-":
-				what = fmt.Sprintf("repository %q is a pattern", repo)
-			case onlyWildcards(n) && kind == "branch":
-				what = fmt.Sprintf("%q is every branch", n)
+			case repoPattern != "":
+				what = repoPattern
 			case onlyWildcards(n):
 				what = fmt.Sprintf("%q is every %s", n, kind)
 			}
@@ -535,8 +536,7 @@ func resolveSubjects(ps *Problems, path, name string, spec WorkloadSpec, w *Work
 		refs(keyGitTags, spec.GitTags, "tag", func(t string) string { return "repo:" + repo + ":ref:refs/tags/" + t })
 		refs(keyEnvironments, spec.Environments, "environment", func(e string) string { return "repo:" + repo + ":environment:" + e })
 		if spec.PullRequests && repoOK {
-			what := fmt.Sprintf("repository %q is a pattern", repo)
-			add(at(keyPullRequests), "repo:"+repo+":pull_request", what)
+			add(at(keyPullRequests), "repo:"+repo+":pull_request", repoPattern)
 		}
 	case CIGitLab:
 		refs(keyBranches, spec.Branches, "branch", func(b string) string { return "project_path:" + repo + ":ref_type:branch:ref:" + b })

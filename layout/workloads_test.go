@@ -179,6 +179,10 @@ func TestWorkloadRefusalsComeAllAtOnceWithTheirPaths(t *testing.T) {
 			`{"ci":"github","repository":"acme/*","branches":["main"],"accounts":["qa"]}`,
 			[]string{`workloads.W.branches[0]: repository "acme/*" is every repository of acme: a pattern needs allowPatterns: W`},
 		},
+		"every project of a GitLab subgroup without the opt-in": {
+			`{"ci":"gitlab","repository":"acme/platform/*","branches":["main"],"accounts":["qa"]}`,
+			[]string{`workloads.W.branches[0]: repository "acme/platform/*" is every repository of acme/platform: a pattern needs allowPatterns: W`},
+		},
 		"all branches without the opt-in": {
 			`{"ci":"gitlab","repository":"acme/app","branches":["*"],"accounts":["qa"]}`,
 			[]string{`workloads.W.branches[0]: "*" is every branch: a pattern needs allowPatterns: W`},
@@ -225,7 +229,7 @@ func TestWorkloadRefusalsComeAllAtOnceWithTheirPaths(t *testing.T) {
 		},
 		"GitLab environments and pull requests": {
 			`{"ci":"gitlab","repository":"acme/app","environments":["prod"],"pullRequests":true,"accounts":["qa"]}`,
-			[]string{`workloads.W.environments: GitLab's ` + "`sub`" + ` names a branch or tag, never an environment`},
+			[]string{`workloads.W.environments: GitLab's ` + "`sub`" + ` names a branch or tag, never an environment`, `workloads.W.pullRequests: GitLab's merge request pipelines run on their source branch`},
 		},
 		"thumbprints for GitHub": {
 			`{"ci":"github","repository":"acme/app","branches":["main"],"thumbprints":["6938fd4d98bab03faadb97b34396831e3780aea1"],"accounts":["qa"]}`,

@@ -595,3 +595,35 @@ func TestReorderingTheCIStackChangesNoURNAndNoInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTheHandOverRunRetainsTheOIDCProviders: the run that hands a stack
+// over to StackSets keeps the providers delivery's OIDC providers (retained
+// like the roles that trust them) and creates the issuers' StackSets
+// without instances, as it does the roles'.
+func TestTheHandOverRunRetainsTheOIDCProviders(t *testing.T) {
+	t.Parallel()
+	res := mustRun(t, ciConfig(t, "stackSets", func(org map[string]any) {
+		org["stackSets"] = map[string]any{"adoptRoles": true}
+	}))
+	providers := res.ofType(typeOIDCProvider)
+	if len(providers) != 3 {
+		t.Fatalf("%d OIDC providers, want the 3 of providers delivery", len(providers))
+	}
+	for _, p := range providers {
+		if !p.RetainOnDelete {
+			t.Errorf("%s is not retained", p.Name)
+		}
+	}
+	if n := len(res.ofType(typeStackSetInst)); n != 0 {
+		t.Errorf("%d instances in the hand-over run", n)
+	}
+	var issuers int
+	for _, ss := range res.ofType(typeStackSet) {
+		if strings.HasPrefix(ss.Name, "oidc/") {
+			issuers++
+		}
+	}
+	if issuers != 2 {
+		t.Errorf("%d issuer StackSets, want 2", issuers)
+	}
+}
