@@ -401,11 +401,6 @@ func checkStackSetNames(l *Layout, ps *Problems) {
 	}
 }
 
-// parseRoleOrganizationalUnits reads a role's OU targets.
-func parseRoleOrganizationalUnits(d *decoder, path string, r map[string]json.RawMessage) []string {
-	return d.strings(joinPath(path, keyOrganizationalUnits), r[keyOrganizationalUnits])
-}
-
 // checkRoleOrganizationalUnits validates a role's OU targets.
 func checkRoleOrganizationalUnits(ps *Problems, path string, ous []string) {
 	for i, id := range ous {

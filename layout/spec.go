@@ -303,7 +303,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 			ProfileName:         d.str(joinPath(path, keyProfileName), r[keyProfileName]),
 			ExternalID:          d.str(joinPath(path, keyExternalID), r[keyExternalID]),
 			TrustedAccounts:     d.accountIDs(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
-			OrganizationalUnits: parseRoleOrganizationalUnits(d, path, r),
+			OrganizationalUnits: d.strings(joinPath(path, keyOrganizationalUnits), r[keyOrganizationalUnits]),
 		}
 		role.MaxSessionDuration, _ = d.integer(joinPath(path, keyMaxSessionDuration), r[keyMaxSessionDuration])
 		role.Destructive, _ = d.boolean(joinPath(path, keyDestructive), r[keyDestructive])
