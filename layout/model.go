@@ -47,6 +47,9 @@ type Layout struct {
 	Security         Security
 	// PolicyNameSuffix is appended to this stack's assume-role policy names.
 	PolicyNameSuffix string
+	// IdentityCenter is how people get in through IAM Identity Center; nil
+	// without the identityCenter key.
+	IdentityCenter *IdentityCenter
 }
 
 // Account is a child account and the roles placed in it.

@@ -28,6 +28,9 @@ type Spec struct {
 	// PolicyNameSuffix tells this stack's assume-role policy names apart from
 	// other stacks' when several stacks grant to one group.
 	PolicyNameSuffix string
+	// IdentityCenter says how people get in through IAM Identity Center;
+	// nil when the key is absent (IAM users and groups only).
+	IdentityCenter *IdentityCenterSpec
 }
 
 // QuotasSpec raises IAM quotas where the organization's AWS account has had
@@ -229,7 +232,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	}
 	f := d.fields("", raw, keyMasterAccountID, keyPartition, keyAccessRoleName, keyMFAMaxAgeSeconds,
 		keyMaxSessionDuration, keyDestructiveMaxSessionDuration, keyAccounts, keyRoles, keyGroups, keyUsers, keyProfiles,
-		keyQuotas, keySecurity, keyPolicyNameSuffix)
+		keyQuotas, keySecurity, keyPolicyNameSuffix, keyIdentityCenter)
 	s := &Spec{
 		MasterAccountID:  d.accountID(keyMasterAccountID, f[keyMasterAccountID]),
 		Partition:        d.str(keyPartition, f[keyPartition]),
@@ -239,6 +242,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		Roles:            map[string]RoleSpec{},
 		Groups:           map[string]GroupSpec{},
 		Users:            map[string]UserSpec{},
+		IdentityCenter:   parseIdentityCenter(d, f[keyIdentityCenter]),
 	}
 	s.MFAMaxAgeSeconds, _ = d.integer(keyMFAMaxAgeSeconds, f[keyMFAMaxAgeSeconds])
 	s.MaxSessionDuration, _ = d.integer(keyMaxSessionDuration, f[keyMaxSessionDuration])

@@ -38,10 +38,11 @@ func Run(ctx *pulumi.Context) error {
 		groups:   make(map[string]*components.Group, len(l.Groups)),
 	}
 	// An account without roles gets no provider: it would be a resource
-	// that does nothing.
+	// that does nothing. Nor does any account when people come only
+	// through Identity Center, which AWS provisions into the accounts.
 	var withRoles []*layout.Account
 	for _, a := range l.Accounts {
-		if len(a.Roles) > 0 {
+		if len(a.Roles) > 0 && l.IAMAccess() {
 			withRoles = append(withRoles, a)
 		}
 	}
@@ -67,6 +68,13 @@ func Run(ctx *pulumi.Context) error {
 	}
 	for i, a := range withRoles {
 		d.accounts[a.Name] = created[i]
+	}
+	if l.IdentityCenterAccess() {
+		comp, found, err := registerIdentityCenter(ctx, l, settings)
+		if err != nil {
+			return err
+		}
+		exportIdentityCenter(ctx, l, comp, found)
 	}
 	if err := export(ctx, l, d); err != nil {
 		return fmt.Errorf("exporting outputs: %w", err)
@@ -97,6 +105,10 @@ func prepare(ctx *pulumi.Context) (*layout.Layout, *policies.Documents, componen
 	if err := problems.Err(); err != nil {
 		return nil, nil, settings, err
 	}
+	if !l.IAMAccess() {
+		// No IAM document exists to build or check.
+		return l, &policies.Documents{}, settings, warnUnassigned(ctx, l)
+	}
 	docs, err := policies.Build(l)
 	if err != nil {
 		return nil, nil, settings, err
@@ -118,6 +130,9 @@ func prepare(ctx *pulumi.Context) (*layout.Layout, *policies.Documents, componen
 // registerManagement registers what lives in the management account: the
 // shared guardrail policies, the groups with their grants, and the people.
 func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, d *deployment) error {
+	if !l.IAMAccess() {
+		return nil
+	}
 	guardrails, err := sharedGuardrails(ctx, docs)
 	if err != nil {
 		return err
@@ -205,6 +220,9 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 	}
 	groups := pulumi.Map{}
 	for _, g := range l.Groups {
+		if !l.IAMAccess() {
+			break // no IAM group exists
+		}
 		arns := make(pulumi.StringArray, 0, len(g.Roles))
 		for _, r := range g.Roles {
 			arns = append(arns, d.accounts[r.Account.Name].Roles[r.Name].Arn)

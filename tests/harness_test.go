@@ -80,13 +80,22 @@ type awsMocks struct {
 	resources []recorded
 	// stacks are other stacks' outputs, for StackReferences.
 	stacks map[string]map[string]any
+	// idc is IAM Identity Center as the mocks' AWS has it; invokes are the
+	// invokes the program made (harness_identitycenter_test.go).
+	idc     *mockIdentityCenter
+	invokes []invoked
 }
 
 func newMocks(master string) *awsMocks {
-	return &awsMocks{master: master, providers: map[string]string{}}
+	return &awsMocks{master: master, providers: map[string]string{}, idc: newMockIdentityCenter()}
 }
 
 func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	// The only reads the program may make: Identity Center's instance and
+	// the groups and users it is told exist.
+	if out, ok, err := m.callIdentityCenter(args); ok {
+		return out, err
+	}
 	return nil, fmt.Errorf("unexpected invoke %s: the program must not call AWS while planning", args.Token)
 }
 
@@ -162,6 +171,10 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 			}
 		}
 		parts := strings.Split(roleArn, ":")
+		if roleArn == "" && rec.Name == program.IdentityCenterProviderName {
+			// Identity Center's provider stays in the management account.
+			parts = []string{"arn", "aws", "iam", "", m.master, "root"}
+		}
 		if len(parts) != 6 || len(parts[4]) != 12 {
 			return "", nil, fmt.Errorf("provider must assume a role in a child account, got assumeRole.roleArn %q", roleArn)
 		}
@@ -262,6 +275,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		}
 		return rec.str("user"), state, nil
 	}
+	if id, out, ok, err := m.createIdentityCenter(rec, state); ok {
+		return id, out, err
+	}
 	return "", nil, fmt.Errorf("unexpected resource type: the layout never creates one")
 }
 
@@ -283,6 +299,12 @@ func runWithStacks(t testing.TB, cfg map[string]string, stacks map[string]map[st
 	t.Helper()
 	m := newMocks(seedMaster)
 	m.stacks = stacks
+	return runMocks(t, cfg, m)
+}
+
+// runMocks runs the program against the given mocks.
+func runMocks(t testing.TB, cfg map[string]string, m *awsMocks) *result {
+	t.Helper()
 	res := &result{Exports: map[string]any{}}
 	res.Err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program.Run(ctx); err != nil {
