@@ -51,9 +51,9 @@ const (
 var (
 	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions, FormatSSO, FormatPortalLinks}
 	// iamFormats and ssoFormats render one way in each.
-	iamFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
-	ssoFormats = []string{FormatSSO, FormatPortalLinks}
-	matrixFormats   = []string{FormatMarkdown, FormatMermaid}
+	iamFormats    = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
+	ssoFormats    = []string{FormatSSO, FormatPortalLinks}
+	matrixFormats = []string{FormatMarkdown, FormatMermaid}
 )
 
 const usageText = `usage:

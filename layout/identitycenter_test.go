@@ -334,7 +334,9 @@ func TestIdentityCenterProblemsAreReportedTogetherWithTheirPaths(t *testing.T) {
 			want: []string{"identityCenter.groups.alfie-developers: is required: group alfie-developers grants roles and people come only through Identity Center"},
 		},
 		"one Identity Center group for two groups": {
-			edit: func(org map[string]any) { at(org, "identityCenter", "groups", "alfie-operators")["displayName"] = "alfie developers" },
+			edit: func(org map[string]any) {
+				at(org, "identityCenter", "groups", "alfie-operators")["displayName"] = "alfie developers"
+			},
 			want: []string{`identityCenter.groups.alfie-operators.displayName: "alfie developers" is also the display name of identityCenter.groups.alfie-developers`},
 		},
 		"users the stack creates need the identity store's fields": {

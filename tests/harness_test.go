@@ -61,6 +61,8 @@ type recorded struct {
 	Protect, RetainOnDelete bool
 	// AliasNames are the former logical names the resource answers to.
 	AliasNames []string
+	// Dependencies are the URNs the resource waits for (dependsOn).
+	Dependencies []string
 }
 
 func (r recorded) str(key string) string {
@@ -114,6 +116,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if rpc := args.RegisterRPC; rpc != nil {
 		rec.Parent = rpc.GetParent()
 		rec.Protect, rec.RetainOnDelete = rpc.GetProtect(), rpc.GetRetainOnDelete()
+		rec.Dependencies = rpc.GetDependencies()
 		for _, a := range rpc.GetAliases() {
 			if urn := a.GetUrn(); urn != "" {
 				rec.AliasNames = append(rec.AliasNames, resource.URN(urn).Name())
