@@ -316,7 +316,9 @@ func TestAddingOrRemovingAnAssignmentChangesNoOtherResource(t *testing.T) {
 		changedInputs []string
 	}{
 		"add a role to a group": {
-			edit:  func(org map[string]any) { obj(org, "groups", "alfie-auditors")["roles"] = []any{"AlfieReadOnly", "AlfieDeployment"} },
+			edit: func(org map[string]any) {
+				obj(org, "groups", "alfie-auditors")["roles"] = []any{"AlfieReadOnly", "AlfieDeployment"}
+			},
 			added: []string{assignmentURN + "alfie-auditors/qa/AlfieDeployment"},
 		},
 		"remove a role from a group": {
