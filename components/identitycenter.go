@@ -32,6 +32,9 @@ const (
 	TargetAWSAccount = "AWS_ACCOUNT"
 )
 
+// emailTypeWork is the type of a created user's one email address.
+const emailTypeWork = "work"
+
 // IdentityCenterArgs are the inputs of IdentityCenter: the resolved layout
 // and what was looked up before anything was registered.
 type IdentityCenterArgs struct {
@@ -94,16 +97,16 @@ func NewIdentityCenter(ctx *pulumi.Context, name string, args *IdentityCenterArg
 		if !u.Create {
 			continue
 		}
-		args := &identitystore.UserArgs{
+		uargs := &identitystore.UserArgs{
 			IdentityStoreId: store,
 			UserName:        pulumi.String(u.UserName),
 			DisplayName:     pulumi.String(u.DisplayName),
 			Name:            identitystore.UserNameArgs{GivenName: pulumi.String(u.GivenName), FamilyName: pulumi.String(u.FamilyName)},
 		}
 		if u.Email != "" {
-			args.Emails = identitystore.UserEmailsArgs{Value: pulumi.String(u.Email), Primary: pulumi.Bool(true), Type: pulumi.String("work")}
+			uargs.Emails = identitystore.UserEmailsArgs{Value: pulumi.String(u.Email), Primary: pulumi.Bool(true), Type: pulumi.String(emailTypeWork)}
 		}
-		user, err := identitystore.NewUser(ctx, u.Name(), args, custom(comp)...)
+		user, err := identitystore.NewUser(ctx, u.Name(), uargs, custom(comp)...)
 		if err != nil {
 			return nil, fmt.Errorf("creating Identity Center user (%s): %w", u.Name(), err)
 		}

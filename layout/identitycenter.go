@@ -148,6 +148,17 @@ func parseIdentityCenter(d *decoder, raw json.RawMessage) *IdentityCenterSpec {
 	return s
 }
 
+// IdentityCenterPath is the config path of a field under identityCenter,
+// quoted where a key is not a plain identifier, as every problem path is:
+// IdentityCenterPath("groups", "a.b", "displayName").
+func IdentityCenterPath(keys ...string) string {
+	p := keyIdentityCenter
+	for _, k := range keys {
+		p = joinPath(p, k)
+	}
+	return p
+}
+
 // iamAccess reports whether the spec lays out IAM users, groups and roles
 // (everything but access identityCenter does).
 func (s *Spec) iamAccess() bool {

@@ -89,9 +89,9 @@ func lookUpIdentityCenter(ctx *pulumi.Context, ic *layout.IdentityCenter, opts [
 		}
 		switch {
 		case len(res.Arns) == 0 || len(res.IdentityStoreIds) != len(res.Arns):
-			problems.Addf("identityCenter.region", "no IAM Identity Center instance is enabled in %s for this account: enable it there, or set the region it is enabled in", ic.Region)
+			problems.Addf(layout.IdentityCenterPath("region"), "no IAM Identity Center instance is enabled in %s for this account: enable it there, or set the region it is enabled in", ic.Region)
 		case len(res.Arns) > 1:
-			problems.Addf("identityCenter.instanceArn", "%d Identity Center instances answer in %s (%s): name one with instanceArn and identityStoreId", len(res.Arns), ic.Region, strings.Join(res.Arns, ", "))
+			problems.Addf(layout.IdentityCenterPath("instanceArn"), "%d Identity Center instances answer in %s (%s): name one with instanceArn and identityStoreId", len(res.Arns), ic.Region, strings.Join(res.Arns, ", "))
 		default:
 			found.InstanceArn, found.IdentityStoreID = res.Arns[0], res.IdentityStoreIds[0]
 		}
@@ -110,7 +110,7 @@ func lookUpIdentityCenter(ctx *pulumi.Context, ic *layout.IdentityCenter, opts [
 			},
 		}, opts...)
 		if err != nil || res.GroupId == "" {
-			problems.Addf("identityCenter.groups."+g.Name()+".displayName", "no group %q in identity store %s (create it, set create: true, or fix the name): %v", g.DisplayName, found.IdentityStoreID, err)
+			problems.Addf(layout.IdentityCenterPath("groups", g.Name(), "displayName"), "no group %q in identity store %s (create it, set create: true, or fix the name): %v", g.DisplayName, found.IdentityStoreID, err)
 			continue
 		}
 		found.GroupIDs[g.Name()] = res.GroupId
@@ -126,7 +126,7 @@ func lookUpIdentityCenter(ctx *pulumi.Context, ic *layout.IdentityCenter, opts [
 			},
 		}, opts...)
 		if err != nil || res.UserId == "" {
-			problems.Addf("identityCenter.users."+u.Name()+".userName", "no user %q in identity store %s (create it, set create: true, or fix the name): %v", u.UserName, found.IdentityStoreID, err)
+			problems.Addf(layout.IdentityCenterPath("users", u.Name(), "userName"), "no user %q in identity store %s (create it, set create: true, or fix the name): %v", u.UserName, found.IdentityStoreID, err)
 			continue
 		}
 		found.UserIDs[u.Name()] = res.UserId
