@@ -44,6 +44,7 @@ var (
 	// Start URLs: d-xxxxxxxxxx.awsapps.com/start or an alias in its place,
 	// awsapps.cn in China, and the dual-stack ssoins-... .app.aws form.
 	startURLHostRE = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)*\.(awsapps\.com|awsapps\.cn|app\.aws)$`)
+	startURLPathRE = regexp.MustCompile(`^[A-Za-z0-9/._~-]*$`)
 )
 
 // reservedUserNames cannot be created in an identity store.
@@ -147,6 +148,9 @@ func startURLProblem(raw string) string {
 		return "must be the plain access portal URL, without user, port, query or fragment"
 	case !startURLHostRE.MatchString(u.Hostname()):
 		return "is not an access portal URL (its host ends in awsapps.com, awsapps.cn or app.aws)"
+	case !startURLPathRE.MatchString(u.EscapedPath()):
+		// It goes into ~/.aws/config and links as it is written.
+		return "has a path with characters an access portal URL does not hold"
 	}
 	return ""
 }

@@ -329,6 +329,10 @@ func TestIdentityCenterProblemsAreReportedTogetherWithTheirPaths(t *testing.T) {
 			edit: func(org map[string]any) { at(org, "identityCenter")["startUrl"] = "https://example.com/start" },
 			want: []string{`identityCenter.startUrl: "https://example.com/start" is not an access portal URL`},
 		},
+		"a start URL with a space": {
+			edit: func(org map[string]any) { at(org, "identityCenter")["startUrl"] = "https://d-1234567890.awsapps.com/st art" },
+			want: []string{`identityCenter.startUrl: "https://d-1234567890.awsapps.com/st art" has a path with characters`},
+		},
 		"a group that grants roles but is not in Identity Center": {
 			edit: func(org map[string]any) { delete(at(org, "identityCenter", "groups"), "alfie-developers") },
 			want: []string{"identityCenter.groups.alfie-developers: is required: group alfie-developers grants roles and people come only through Identity Center"},
