@@ -330,7 +330,9 @@ func TestIdentityCenterProblemsAreReportedTogetherWithTheirPaths(t *testing.T) {
 			want: []string{`identityCenter.startUrl: "https://example.com/start" is not an access portal URL`},
 		},
 		"a start URL with a space": {
-			edit: func(org map[string]any) { at(org, "identityCenter")["startUrl"] = "https://d-1234567890.awsapps.com/st art" },
+			edit: func(org map[string]any) {
+				at(org, "identityCenter")["startUrl"] = "https://d-1234567890.awsapps.com/st art"
+			},
 			want: []string{`identityCenter.startUrl: "https://d-1234567890.awsapps.com/st art" has a path with characters`},
 		},
 		"a group that grants roles but is not in Identity Center": {
