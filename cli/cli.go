@@ -37,6 +37,9 @@ const (
 	FormatLinks       = "links"        // switchRoleUrls
 	FormatSwitchRoles = "switch-roles" // extendSwitchRolesConfig
 	FormatExclusions  = "exclusions"   // consoleExclusions
+	// Identity Center formats.
+	FormatSSO         = "sso"          // ssoConfig, or ssoConfigByUser[user]
+	FormatPortalLinks = "portal-links" // ssoConsoleUrls
 )
 
 // Formats of the matrix command.
@@ -46,8 +49,11 @@ const (
 )
 
 var (
-	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
-	matrixFormats   = []string{FormatMarkdown, FormatMermaid}
+	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions, FormatSSO, FormatPortalLinks}
+	// iamFormats and ssoFormats render one way in each.
+	iamFormats    = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
+	ssoFormats    = []string{FormatSSO, FormatPortalLinks}
+	matrixFormats = []string{FormatMarkdown, FormatMermaid}
 )
 
 const usageText = `usage:
@@ -70,6 +76,8 @@ profiles formats:
   links         console switch-role URLs as JSON (switchRoleUrls)
   switch-roles  aws-extend-switch-roles configuration (extendSwitchRolesConfig)
   exclusions    roles left out of the console outputs, with why, as JSON (consoleExclusions)
+  sso           IAM Identity Center profiles (ssoConfig; with --user: ssoConfigByUser[NAME])
+  portal-links  access portal shortcut links as JSON (ssoConsoleUrls)
 matrix formats:
   markdown      who may assume which role, as a table (accessMatrix)
   mermaid       the same as a Mermaid flowchart (accessMatrixMermaid)
@@ -187,15 +195,31 @@ func load(dir, stack string) (*layout.Layout, string, error) {
 
 // selectOutput picks the rendered value a format prints.
 func selectOutput(r *profiles.Rendered, l *layout.Layout, format, user string) (any, error) {
+	switch {
+	case contains(iamFormats, format) && !l.IAMAccess():
+		return nil, fmt.Errorf("the stack lays out no IAM roles (identityCenter.access %s): --format %s or %s", layout.AccessIdentityCenter, FormatSSO, FormatPortalLinks)
+	case contains(ssoFormats, format) && !l.IdentityCenterAccess():
+		return nil, fmt.Errorf("people do not come through Identity Center in this stack (identityCenter.access): --format %s has nothing to print", format)
+	}
 	if user != "" {
-		if format != FormatConfig && format != FormatCommands {
-			return nil, fmt.Errorf("--user goes with --format %s or %s, not %s", FormatConfig, FormatCommands, format)
+		if format != FormatConfig && format != FormatCommands && format != FormatSSO {
+			return nil, fmt.Errorf("--user goes with --format %s, %s or %s, not %s", FormatConfig, FormatCommands, FormatSSO, format)
 		}
-		if _, ok := r.AWSConfigByUser[user]; !ok {
+		if !contains(userNames(l), user) {
 			return nil, fmt.Errorf("no user %q in the organization (users: %s)", user, strings.Join(userNames(l), ", "))
+		}
+		if _, ok := r.SSOConfigByUser[user]; format == FormatSSO && !ok {
+			return nil, fmt.Errorf("user %q is in no Identity Center group (identityCenter.groups)", user)
 		}
 	}
 	switch format {
+	case FormatSSO:
+		if user != "" {
+			return r.SSOConfigByUser[user], nil
+		}
+		return r.SSOConfig, nil
+	case FormatPortalLinks:
+		return r.SSOConsoleURLs, nil
 	case FormatConfig:
 		if user != "" {
 			return r.AWSConfigByUser[user], nil

@@ -50,6 +50,9 @@ type Layout struct {
 	PolicyNameSuffix string
 	// Delivery says how roles reach child accounts.
 	Delivery Delivery
+	// IdentityCenter is how people get in through IAM Identity Center; nil
+	// without the identityCenter key.
+	IdentityCenter *IdentityCenter
 }
 
 // Account is a child account and the roles placed in it.

@@ -318,6 +318,7 @@ var (
 				Description: "`providers` delivery: the most account providers the stack may create; above it the run stops and says what it would cost.",
 				See:         "[Scale](scale.md)"},
 			stackSetsKeys,
+			identityCenterKeys,
 		}})
 )
 

@@ -30,6 +30,9 @@ type Spec struct {
 	PolicyNameSuffix string
 	// Delivery says how roles reach child accounts.
 	Delivery DeliverySpec
+	// IdentityCenter says how people get in through IAM Identity Center;
+	// nil when the key is absent (IAM users and groups only).
+	IdentityCenter *IdentityCenterSpec
 }
 
 // QuotasSpec raises IAM quotas where the organization's AWS account has had
@@ -248,6 +251,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		Roles:            map[string]RoleSpec{},
 		Groups:           map[string]GroupSpec{},
 		Users:            map[string]UserSpec{},
+		IdentityCenter:   parseIdentityCenter(d, f[keyIdentityCenter]),
 	}
 	s.Delivery = parseDelivery(d, f)
 	s.MFAMaxAgeSeconds, _ = d.integer(keyMFAMaxAgeSeconds, f[keyMFAMaxAgeSeconds])

@@ -22,12 +22,18 @@ type Matrix struct {
 	// MasterAccountID is the management account, where users and groups live.
 	MasterAccountID string
 	Grants          []Grant
+	// SSO is who may use which permission set where; nil when Identity
+	// Center is not in use (the matrix is then what it always was).
+	SSO *SSOMatrix
 }
 
 // AccessMatrix derives the matrix from the layout's group grants: the same
 // grants the group policies are built from.
 func AccessMatrix(l *layout.Layout) Matrix {
-	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles))}
+	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles)), SSO: ssoMatrix(l)}
+	if !l.IAMAccess() {
+		return m
+	}
 	for _, r := range l.Roles {
 		g := Grant{Role: r, Groups: r.Groups}
 		seen := map[*layout.User]bool{}
@@ -71,6 +77,9 @@ const (
 // Names cannot hold '|' (IAM and config validation), so no cell needs
 // escaping.
 func (m Matrix) Markdown() string {
+	if m.SSO != nil {
+		return m.markdownWithSSO()
+	}
 	var b strings.Builder
 	b.WriteString("| " + strings.Join(MatrixColumns, " | ") + " |\n")
 	b.WriteString(strings.Repeat("|---", len(MatrixColumns)) + "|\n")
@@ -119,6 +128,9 @@ const (
 // Node IDs are positional (u1, g1, a1, r1) because names may hold characters
 // Mermaid IDs cannot; labels carry the names.
 func (m Matrix) Mermaid() string {
+	if m.SSO != nil {
+		return m.mermaidWithSSO()
+	}
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
 	userID, groupID := map[*layout.User]string{}, map[*layout.Group]string{}

@@ -74,6 +74,8 @@ type recorded struct {
 	IgnoreChanges []string
 	// InputDeps are the URNs each input depends on.
 	InputDeps map[string][]string
+	// Dependencies are the URNs the resource waits for (dependsOn).
+	Dependencies []string
 }
 
 func (r recorded) str(key string) string {
@@ -99,13 +101,22 @@ type awsMocks struct {
 	// their instances created, as CloudFormation would.
 	stackSets map[string]mockStackSet
 	cfnRoles  []cfnRole
+	// idc is IAM Identity Center as the mocks' AWS has it; invokes are the
+	// invokes the program made (harness_identitycenter_test.go).
+	idc     *mockIdentityCenter
+	invokes []invoked
 }
 
 func newMocks(master string) *awsMocks {
-	return &awsMocks{master: master, providers: map[string]string{}, stackSets: map[string]mockStackSet{}}
+	return &awsMocks{master: master, providers: map[string]string{}, stackSets: map[string]mockStackSet{}, idc: newMockIdentityCenter()}
 }
 
 func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	// The only reads the program may make: Identity Center's instance and
+	// the groups and users it is told exist.
+	if out, ok, err := m.callIdentityCenter(args); ok {
+		return out, err
+	}
 	return nil, fmt.Errorf("unexpected invoke %s: the program must not call AWS while planning", args.Token)
 }
 
@@ -129,6 +140,7 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		for k, deps := range rpc.GetPropertyDependencies() {
 			rec.InputDeps[k] = deps.GetUrns()
 		}
+		rec.Dependencies = rpc.GetDependencies()
 		for _, a := range rpc.GetAliases() {
 			if urn := a.GetUrn(); urn != "" {
 				rec.AliasNames = append(rec.AliasNames, resource.URN(urn).Name())
@@ -189,6 +201,10 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 			}
 		}
 		parts := strings.Split(roleArn, ":")
+		if roleArn == "" && rec.Name == program.IdentityCenterProviderName {
+			// Identity Center's provider stays in the management account.
+			parts = []string{"arn", "aws", "iam", "", m.master, "root"}
+		}
 		if len(parts) != 6 || len(parts[4]) != 12 {
 			return "", nil, fmt.Errorf("provider must assume a role in a child account, got assumeRole.roleArn %q", roleArn)
 		}
@@ -303,6 +319,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		}
 		return rec.str("name"), state, nil
 	}
+	if id, out, ok, err := m.createIdentityCenter(rec, state); ok {
+		return id, out, err
+	}
 	return "", nil, fmt.Errorf("unexpected resource type: the layout never creates one")
 }
 
@@ -326,6 +345,12 @@ func runWithStacks(t testing.TB, cfg map[string]string, stacks map[string]map[st
 	t.Helper()
 	m := newMocks(seedMaster)
 	m.stacks = stacks
+	return runMocks(t, cfg, m)
+}
+
+// runMocks runs the program against the given mocks.
+func runMocks(t testing.TB, cfg map[string]string, m *awsMocks) *result {
+	t.Helper()
 	res := &result{Exports: map[string]any{}}
 	res.Err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program.Run(ctx); err != nil {
