@@ -2,7 +2,8 @@
 // Pulumi.<stack>.yaml and prints what the stack's outputs for people hold
 // (profiles, console links, the access matrix) without Pulumi, credentials or
 // a deployment. It renders with package profiles, as the program does, so the
-// two agree byte for byte.
+// two agree byte for byte. Its stacksets command prints, with package
+// handover, what moving a stack's live roles to StackSets needs.
 package cli
 
 import (
@@ -53,8 +54,11 @@ var (
 const usageText = `usage:
   iam-layout profiles --stack NAME [--dir DIR] [--user NAME] [--format FORMAT]
   iam-layout matrix   --stack NAME [--dir DIR] [--format markdown|mermaid]
+  iam-layout stacksets --stack NAME [--dir DIR] [--format templates|handover|import]
 
-Prints what the stack's outputs hold, from Pulumi.<NAME>.yaml alone.
+Prints what the stack's outputs hold, from Pulumi.<NAME>.yaml alone; and,
+for a stack with delivery: stackSets, what handing its live roles over to
+StackSets needs (docs/stacksets-handover.md).
 
 profiles formats:
   config        ~/.aws/config profiles (awsConfig; with --user: awsConfigByUser[NAME])
@@ -65,6 +69,11 @@ profiles formats:
 matrix formats:
   markdown      who may assume which role, as a table (accessMatrix)
   mermaid       the same as a Mermaid flowchart (accessMatrixMermaid)
+stacksets formats:
+  templates     every StackSet's template body by StackSet name, as JSON
+  handover      bash script adopting the live roles into the StackSets (run it
+                with the management account's credentials)
+  import        pulumi import --file file of the StackSets' stack instances
 `
 
 // Run runs the command with args (without the program name) and returns the
@@ -79,6 +88,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(args[0], args[1:], stdout, stderr, profilesFormats, true)
 	case "matrix":
 		return runCommand(args[0], args[1:], stdout, stderr, matrixFormats, false)
+	case "stacksets":
+		return runStackSets(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return ExitOK

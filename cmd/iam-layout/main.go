@@ -1,7 +1,9 @@
 // Command iam-layout prints, from a stack's Pulumi.<stack>.yaml alone, what
 // the stack's outputs for people hold: ~/.aws/config profiles (the
 // organization's or one user's), aws configure set commands, console links,
-// the aws-extend-switch-roles configuration and the access matrix. Run
+// the aws-extend-switch-roles configuration and the access matrix; and, for a
+// stack delivered by StackSets, the StackSets' templates, the hand-over
+// script and the pulumi import file (docs/stacksets-handover.md). Run
 // `go run ./cmd/iam-layout help` for usage; the body lives in package cli.
 package main
 
