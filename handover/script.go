@@ -28,6 +28,13 @@ const (
 	// DefaultPollSeconds is how often the script asks whether a StackSet
 	// operation has finished; IAM_LAYOUT_POLL_SECONDS overrides it.
 	DefaultPollSeconds = 15
+	// DefaultJobs is how many accounts the script adopts at once;
+	// IAM_LAYOUT_JOBS overrides it. Each adoption spends most of its one
+	// to two minutes in the AWS CLI's waiters, which poll every 30 s
+	// (botocore's CloudFormation waiters ChangeSetCreateComplete and
+	// StackImportComplete), and its calls go to its own account, so eight
+	// at once cost the management account's API quotas little.
+	DefaultJobs = 8
 )
 
 // Here-document delimiters. The templates are compact JSON on one line and
@@ -82,7 +89,7 @@ func (p *Plan) Script(stack string) (string, error) {
 			accounts[in.Account.ID] = true
 		}
 	}
-	fmt.Fprintf(&b, scriptHeader, stack, plural(placements, "role placement"), plural(len(accounts), "account"), plural(len(p.StackSets), "StackSet"), stack, DefaultPollSeconds)
+	fmt.Fprintf(&b, scriptHeader, stack, plural(placements, "role placement"), plural(len(accounts), "account"), plural(len(p.StackSets), "StackSet"), stack, DefaultJobs, DefaultPollSeconds)
 	fmt.Fprintf(&b, "\nreadonly management_account=%s\n", shellQuote(p.Layout.MasterAccountID))
 	fmt.Fprintf(&b, "readonly stack_set_region=%s\n", shellQuote(p.StackSetRegion))
 	fmt.Fprintf(&b, "readonly instance_region=%s\n", shellQuote(p.InstanceRegion))
@@ -90,6 +97,7 @@ func (p *Plan) Script(stack string) (string, error) {
 	fmt.Fprintf(&b, "readonly change_set_name=%s\n", shellQuote(ChangeSetName))
 	fmt.Fprintf(&b, "readonly max_stacks_per_import=%d\n", MaxStacksPerImport)
 	fmt.Fprintf(&b, "readonly poll_seconds=${IAM_LAYOUT_POLL_SECONDS:-%d}\n", DefaultPollSeconds)
+	fmt.Fprintf(&b, "readonly max_jobs=${IAM_LAYOUT_JOBS:-%d}\n", DefaultJobs)
 	b.WriteString(scriptFunctions)
 
 	b.WriteString("\n# The StackSets' template bodies, as the hand-over run sent them.\n")
@@ -106,9 +114,9 @@ func (p *Plan) Script(stack string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("hand-over script: StackSet %s: %w", ss.Name, err)
 		}
-		fmt.Fprintf(&b, "\n# StackSet %s: role %s in %s.\nstack_ids=()\n", ss.Name, ss.RoleName, plural(len(ss.Instances), "account"))
+		fmt.Fprintf(&b, "\n# StackSet %s: role %s in %s.\nmkdir \"$work\"/%s\n", ss.Name, ss.RoleName, plural(len(ss.Instances), "account"), shellQuote(ss.Name))
 		b.WriteString("while read -r account_name account_id access_role <&3; do\n")
-		fmt.Fprintf(&b, "  adopt %s %s \\\n    %s \\\n    \"$account_name\" \"$account_id\" \"$access_role\"\n", shellQuote(ss.Name), shellQuote(ss.RoleName), shellQuote(string(resources)))
+		fmt.Fprintf(&b, "  start_adopt %s %s \\\n    %s \\\n    \"$account_name\" \"$account_id\" \"$access_role\"\n", shellQuote(ss.Name), shellQuote(ss.RoleName), shellQuote(string(resources)))
 		fmt.Fprintf(&b, "done 3<<'%s'\n", placementDelimiter)
 		for _, in := range ss.Instances {
 			a := in.Account
@@ -117,7 +125,7 @@ func (p *Plan) Script(stack string) (string, error) {
 			}
 			fmt.Fprintf(&b, "%s %s %s\n", a.Name, a.ID, a.AccessRoleARN)
 		}
-		fmt.Fprintf(&b, "%s\nimport_stacks %s\n", placementDelimiter, shellQuote(ss.Name))
+		fmt.Fprintf(&b, "%s\nfinish_stack_set %s %d\n", placementDelimiter, shellQuote(ss.Name), len(ss.Instances))
 	}
 	fmt.Fprintf(&b, scriptEnd, placements, stack, stack)
 	return b.String(), nil
@@ -137,7 +145,8 @@ func shellQuote(s string) string {
 }
 
 // scriptHeader takes the stack, the counted placements, accounts and
-// StackSets, the stack again and the default poll interval.
+// StackSets, the stack again, the default number of jobs and the default
+// poll interval.
 const scriptHeader = `#!/usr/bin/env bash
 # Hands the live roles of stack %s over to CloudFormation StackSets:
 # %s in %s, %s.
@@ -154,10 +163,14 @@ const scriptHeader = `#!/usr/bin/env bash
 # (IAM sees no change), then imports those stacks into the StackSet, at most
 # 10 per operation, one operation at a time.
 #
-# Run it again after an interruption: placements whose stack instance exists
-# are skipped, and a stack left half-way is taken up where it stopped.
+# Accounts are adopted in parallel, IAM_LAYOUT_JOBS at a time (default %d):
+# each account's stack import waits on CloudFormation's 30-second polls.
 # IAM_LAYOUT_POLL_SECONDS sets how often StackSet operations are polled
 # (default %d).
+#
+# Run it again after an interruption or a failure: placements whose stack
+# instance exists are skipped, and a stack left half-way is taken up where
+# it stopped.
 set -euo pipefail
 `
 
@@ -165,8 +178,16 @@ const scriptFunctions = `
 # No pager between the CLI and this script.
 export AWS_PAGER=''
 
-templates=$(mktemp -d)
-trap 'rm -rf "$templates"' EXIT
+[[ $max_jobs =~ ^[1-9][0-9]*$ ]] || {
+  printf 'handover: error: IAM_LAYOUT_JOBS must be a positive number, not %s\n' "$max_jobs" >&2
+  exit 1
+}
+
+# The templates, and each StackSet's placements' results.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+templates=$work/templates
+mkdir "$templates"
 
 say() { printf 'handover: %s\n' "$*"; }
 fail() {
@@ -241,13 +262,15 @@ read_stack() {
 }
 
 # adopt STACKSET ROLE RESOURCES ACCOUNT ACCOUNT_ID ACCESS_ROLE_ARN: puts the
-# account's live role into a stack of the StackSet's template and appends
-# the stack's ID to stack_ids, unless the StackSet has its instance there.
+# account's live role into a stack of the StackSet's template, unless the
+# StackSet has its instance there. It leaves its result in the StackSet's
+# directory: ACCOUNT_ID.id holding the stack's ID, or ACCOUNT_ID.skip.
 adopt() {
   local stack_set=$1 role=$2 resources=$3 account_id=$5 access_role=$6
   account="$4 ($5)"
   if instance_exists "$stack_set" "$account_id"; then
     say "$stack_set: $account has its stack instance already: skipped"
+    : >"$work/$stack_set/$account_id.skip"
     return 0
   fi
   assume "$access_role"
@@ -283,7 +306,35 @@ adopt() {
   [ "$stack_status" = IMPORT_COMPLETE ] ||
     fail "$stack_set: $account: stack $stack_set is $stack_status, not IMPORT_COMPLETE: it was not made by this script; resolve it by hand and run the script again"
   say "$stack_set: $account: stack holds role $role"
-  stack_ids+=("$stack_id")
+  printf '%s\n' "$stack_id" >"$work/$stack_set/$account_id.id"
+}
+
+# start_adopt ARGS...: runs adopt ARGS in the background, at most max_jobs
+# at a time.
+start_adopt() {
+  while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do
+    wait -n || true
+  done
+  adopt "$@" 3<&- &
+}
+
+# finish_stack_set STACKSET COUNT: waits for the StackSet's COUNT adoptions
+# and, if every one succeeded, imports the new stacks into the StackSet.
+finish_stack_set() {
+  local stack_set=$1 count=$2 finished=0 f id
+  wait
+  stack_ids=()
+  for f in "$work/$stack_set"/*; do
+    [ -e "$f" ] || continue
+    finished=$((finished + 1))
+    if [[ $f == *.id ]]; then
+      read -r id <"$f"
+      stack_ids+=("$id")
+    fi
+  done
+  [ "$finished" -eq "$count" ] ||
+    fail "$stack_set: $((count - finished)) of $count placements failed (errors above), so no stack was imported into it; fix the cause and run the script again: it takes up where it stopped"
+  import_stacks "$stack_set"
 }
 
 # import_stacks STACKSET: imports the stacks in stack_ids into the StackSet,

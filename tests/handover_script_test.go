@@ -26,7 +26,7 @@ import (
 // given) and answers as AWS would, keeping the stacks it made per account
 // in FAKE_AWS_STATE so that a second run sees them:
 //   - sts: the caller is FAKE_MANAGEMENT; assume-role gives credentials
-//     whose key names the role's account;
+//     whose key names the role's account, except in FAKE_DENY_ACCOUNT;
 //   - describe-stack-instance: found when FAKE_INSTANCES_EXIST is set;
 //   - describe-stacks / create-change-set: the account's stacks;
 //   - import-stacks-to-stack-set: an operation ID, whose status is
@@ -34,8 +34,11 @@ import (
 //
 // Anything else is an unexpected call, and fails.
 const fakeAWS = `#!/usr/bin/env bash
-# Builtins only, but for cp: the scripts make hundreds of calls.
+# Builtins only, but for flock and cp: the scripts make hundreds of calls,
+# several at once; the lock makes them one at a time here.
 set -euo pipefail
+exec 9>>"$FAKE_AWS_LOG/lock"
+flock 9
 n=0
 [ -f "$FAKE_AWS_LOG/count" ] && read -r n <"$FAKE_AWS_LOG/count"
 n=$((n + 1))
@@ -54,6 +57,10 @@ case "$1 $2" in
 "sts assume-role")
   acct=${o[--role-arn]#*:*:*:*:}
   acct=${acct%%:*}
+  if [ "$acct" = "${FAKE_DENY_ACCOUNT:-}" ]; then
+    echo "An error occurred (AccessDenied) when calling the AssumeRole operation: not authorized to perform sts:AssumeRole" >&2
+    exit 254
+  fi
   printf 'ASIAFAKE%s\tsecret-%s\ttoken-%s\n' "$acct" "$acct" "$acct"
   ;;
 "cloudformation describe-stack-instance")
@@ -426,9 +433,10 @@ func callNumber(r *scriptRun, c awsCall) int {
 	return -1
 }
 
-// TestTheHandOverScriptStopsLoudlyAndResumesWhereItStopped: a failed
-// StackSet operation stops the script with the command that shows why; the
-// next run adopts no stack twice and imports every one.
+// TestTheHandOverScriptStopsLoudlyAndResumesWhereItStopped: a placement
+// that fails stops the script before its StackSet's import, a failed
+// StackSet operation stops it with the command that shows why, and each
+// next run adopts no stack twice, until every placement is imported once.
 func TestTheHandOverScriptStopsLoudlyAndResumesWhereItStopped(t *testing.T) {
 	t.Parallel()
 	// Twelve accounts: two operations for each StackSet.
@@ -436,16 +444,35 @@ func TestTheHandOverScriptStopsLoudlyAndResumesWhereItStopped(t *testing.T) {
 	plan := handoverPlan(t, specConfig(t, spec))
 	script := mustScript(t, plan)
 	world := newFakeWorld(t)
-	failed := world.run(t, script, "FAKE_OPERATION_STATUS=FAILED")
-	var exit *exec.ExitError
-	if !errors.As(failed.Err, &exit) || exit.ExitCode() != 1 {
-		t.Fatalf("err = %v, want exit 1", failed.Err)
-	}
 	first := plan.StackSets[0]
-	for _, w := range []string{"handover: error: " + first.Name + ": operation op-", " FAILED; see why with: aws cloudformation list-stack-set-operation-results"} {
-		if !strings.Contains(failed.Stderr, w) {
-			t.Errorf("stderr lacks %q:\n%s", w, failed.Stderr)
+	total := len(placements(plan))
+	stopped := func(r *scriptRun, stderr ...string) {
+		t.Helper()
+		var exit *exec.ExitError
+		if !errors.As(r.Err, &exit) || exit.ExitCode() != 1 {
+			t.Fatalf("err = %v, want exit 1\n%s", r.Err, r.Stderr)
 		}
+		for _, w := range stderr {
+			if !strings.Contains(r.Stderr, w) {
+				t.Errorf("stderr lacks %q:\n%s", w, r.Stderr)
+			}
+		}
+	}
+
+	denied := world.run(t, script, "FAKE_DENY_ACCOUNT="+synthetic.AccountID(3))
+	stopped(denied, "could not assume arn:aws:iam::"+synthetic.AccountID(3)+":role/OrganizationAccountAccessRole",
+		"handover: error: "+first.Name+": 1 of 12 placements failed (errors above), so no stack was imported into it")
+	if got := len(denied.calls("cloudformation create-change-set")); got != 11 {
+		t.Errorf("first run made %d stacks, want the 11 of the first StackSet that could be reached", got)
+	}
+	if got := denied.calls("cloudformation import-stacks-to-stack-set"); len(got) != 0 {
+		t.Errorf("a StackSet with a failed placement got %d imports", len(got))
+	}
+
+	failed := world.run(t, script, "FAKE_OPERATION_STATUS=FAILED")
+	stopped(failed, "handover: error: "+first.Name+": operation op-", " FAILED; see why with: aws cloudformation list-stack-set-operation-results")
+	if got := len(failed.calls("cloudformation create-change-set")); got != 1 {
+		t.Errorf("second run made %d stacks, want the one the first could not", got)
 	}
 	if got := len(failed.calls("cloudformation import-stacks-to-stack-set")); got != 1 {
 		t.Errorf("%d imports after the first failed", got)
@@ -455,16 +482,22 @@ func TestTheHandOverScriptStopsLoudlyAndResumesWhereItStopped(t *testing.T) {
 	if resumed.Err != nil {
 		t.Fatalf("resumed run failed: %v\n%s", resumed.Err, resumed.Stderr)
 	}
-	total := len(placements(plan))
 	if got, want := len(resumed.calls("cloudformation create-change-set")), total-len(first.Instances); got != want {
 		t.Errorf("resumed run made %d stacks, want %d (the first StackSet's %d exist)", got, want, len(first.Instances))
 	}
-	n := 0
+	imported := map[string]int{}
 	for _, c := range resumed.calls("cloudformation import-stacks-to-stack-set") {
-		n += len(c.list("--stack-ids"))
+		for _, id := range c.list("--stack-ids") {
+			imported[id]++
+		}
 	}
-	if n != total {
-		t.Errorf("resumed run imported %d stacks, want %d", n, total)
+	if len(imported) != total {
+		t.Errorf("resumed run imported %d stacks, want %d", len(imported), total)
+	}
+	for id, n := range imported {
+		if n != 1 {
+			t.Errorf("%s imported %d times", id, n)
+		}
 	}
 }
 
