@@ -164,7 +164,8 @@ const scriptHeader = `#!/usr/bin/env bash
 # 10 per operation, one operation at a time.
 #
 # Accounts are adopted in parallel, IAM_LAYOUT_JOBS at a time (default %d):
-# each account's stack import waits on CloudFormation's 30-second polls.
+# each adoption spends most of its time in the AWS CLI's waiters, which poll
+# every 30 seconds.
 # IAM_LAYOUT_POLL_SECONDS sets how often StackSet operations are polled
 # (default %d).
 #
@@ -185,7 +186,16 @@ export AWS_PAGER=''
 
 # The templates, and each StackSet's placements' results.
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# cleanup stops the adoptions under way, which a re-run takes up where they
+# stopped, and removes the templates.
+cleanup() {
+  local pid
+  for pid in $(jobs -p); do
+    kill "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 templates=$work/templates
 mkdir "$templates"
 
