@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"iam-layout/handover"
@@ -145,4 +146,23 @@ func TestTheImportFileNamesExactlyTheInstancesTheProgramRegisters(t *testing.T) 
 func withSuffix(org map[string]any) map[string]any {
 	org["policyNameSuffix"] = "eu"
 	return org
+}
+
+// TestAPlanTheProgramRefusesGivesNoScriptAndNoImportFile: the offline
+// tooling plans and checks as the program does, so a StackSet CloudFormation
+// would refuse never reaches a script.
+func TestAPlanTheProgramRefusesGivesNoScriptAndNoImportFile(t *testing.T) {
+	t.Parallel()
+	cfg := stackSetsDev(t, withOversizedTemplate)
+	if run(t, cfg).Err == nil {
+		t.Fatal("the program accepted the oversized template")
+	}
+	l, err := layout.Load([]byte(cfg[project+":"+program.ConfigKey]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := handover.NewPlan(l, cfg["aws:region"])
+	if plan != nil || err == nil || !strings.Contains(err.Error(), "roles.AlfieReadOnly: its StackSet template is") {
+		t.Errorf("plan %v, err = %v", plan, err)
+	}
 }
