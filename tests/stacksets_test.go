@@ -429,9 +429,6 @@ func TestStackSetsValidationReportsEveryProblemAndRegistersNothing(t *testing.T)
 	}
 }
 
-// TestATemplateOverCloudFormationsLimitStopsTheRun: every part of a role
-// within IAM's quotas (raised ones included) can still add up to a template
-// CloudFormation refuses; the program refuses it first, by its path.
 // withOversizedTemplate makes AlfieReadOnly's StackSet template larger than
 // CloudFormation takes, every part of the role within IAM's quotas (raised
 // ones included).
@@ -459,6 +456,9 @@ func withOversizedTemplate(org map[string]any) {
 		map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}}}}
 }
 
+// TestATemplateOverCloudFormationsLimitStopsTheRun: every part of a role
+// within IAM's quotas (raised ones included) can still add up to a template
+// CloudFormation refuses; the program refuses it first, by its path.
 func TestATemplateOverCloudFormationsLimitStopsTheRun(t *testing.T) {
 	t.Parallel()
 	res := run(t, stackSetsDev(t, withOversizedTemplate))
