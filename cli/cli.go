@@ -2,7 +2,8 @@
 // Pulumi.<stack>.yaml and prints what the stack's outputs for people hold
 // (profiles, console links, the access matrix) without Pulumi, credentials or
 // a deployment. It renders with package profiles, as the program does, so the
-// two agree byte for byte.
+// two agree byte for byte. Its stacksets command prints, with package
+// handover, what moving a stack's live roles to StackSets needs.
 package cli
 
 import (
@@ -61,9 +62,12 @@ const usageText = `usage:
   iam-layout profiles --stack NAME [--dir DIR] [--user NAME] --write [FILE] [--dry-run]
   iam-layout matrix   --stack NAME [--dir DIR] [--format markdown|mermaid]
   iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
+  iam-layout stacksets --stack NAME [--dir DIR] [--format templates|handover|import]
 
 profiles and matrix print what the stack's outputs hold, from
 Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
+stacksets prints, for a stack with delivery: stackSets, what handing its
+live roles over to StackSets needs (docs/stacksets-handover.md).
 
 --write keeps the config profiles in a marked block of FILE (default:
 $AWS_CONFIG_FILE, else ~/.aws/config): added the first time, replaced on
@@ -85,6 +89,11 @@ schema formats:
   organization  JSON Schema (draft-07) of <project>:organization
   stack         JSON Schema of a whole Pulumi.<stack>.yaml, for editors
   markdown      the configuration reference table (docs/configuration.md)
+stacksets formats:
+  templates     every StackSet's template body by StackSet name, as JSON
+  handover      bash script adopting the live roles into the StackSets (run it
+                with the management account's credentials)
+  import        pulumi import --file file of the StackSets' stack instances
 `
 
 // Run runs the command with args (without the program name) and returns the
@@ -101,6 +110,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(args[0], args[1:], stdout, stderr, matrixFormats, false)
 	case "schema":
 		return runSchema(args[1:], stdout, stderr)
+	case "stacksets":
+		return runStackSets(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return ExitOK

@@ -1,8 +1,10 @@
 // Command iam-layout prints, from a stack's Pulumi.<stack>.yaml alone, what
 // the stack's outputs for people hold: ~/.aws/config profiles (the
 // organization's or one user's), aws configure set commands, console links,
-// the aws-extend-switch-roles configuration and the access matrix; or keeps
-// the profiles up to date in a marked block of ~/.aws/config (--write). Run
+// the aws-extend-switch-roles configuration and the access matrix; keeps the
+// profiles up to date in a marked block of ~/.aws/config (--write); and, for
+// a stack delivered by StackSets, prints the StackSets' templates, the
+// hand-over script and the pulumi import file (docs/stacksets-handover.md). Run
 // `go run ./cmd/iam-layout help` for usage; the body lives in package cli.
 package main
 
