@@ -2,7 +2,8 @@
 // Pulumi.<stack>.yaml and prints what the stack's outputs for people hold
 // (profiles, console links, the access matrix) without Pulumi, credentials or
 // a deployment. It renders with package profiles, as the program does, so the
-// two agree byte for byte.
+// two agree byte for byte. Its stacksets command prints, with package
+// handover, what moving a stack's live roles to StackSets needs.
 package cli
 
 import (
@@ -37,6 +38,9 @@ const (
 	FormatLinks       = "links"        // switchRoleUrls
 	FormatSwitchRoles = "switch-roles" // extendSwitchRolesConfig
 	FormatExclusions  = "exclusions"   // consoleExclusions
+	// Identity Center formats.
+	FormatSSO         = "sso"          // ssoConfig, or ssoConfigByUser[user]
+	FormatPortalLinks = "portal-links" // ssoConsoleUrls
 )
 
 // Formats of the matrix command.
@@ -46,8 +50,11 @@ const (
 )
 
 var (
-	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
-	matrixFormats   = []string{FormatMarkdown, FormatMermaid}
+	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions, FormatSSO, FormatPortalLinks}
+	// iamFormats and ssoFormats render one way in each.
+	iamFormats    = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
+	ssoFormats    = []string{FormatSSO, FormatPortalLinks}
+	matrixFormats = []string{FormatMarkdown, FormatMermaid}
 )
 
 const usageText = `usage:
@@ -56,9 +63,12 @@ const usageText = `usage:
   iam-layout matrix   --stack NAME [--dir DIR] [--format markdown|mermaid]
   iam-layout workloads --stack NAME [--dir DIR] [--workload NAME [--account NAME]]
   iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
+  iam-layout stacksets --stack NAME [--dir DIR] [--format templates|handover|import]
 
 profiles, matrix and workloads print what the stack's outputs hold, from
 Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
+stacksets prints, for a stack with delivery: stackSets, what handing its
+live roles over to StackSets needs (docs/stacksets-handover.md).
 workloads prints the CI workloads as JSON (workloads), or with --workload
 the CI snippet that assumes the workload's role (workloads.NAME.ACCOUNT.snippet).
 
@@ -73,6 +83,8 @@ profiles formats:
   links         console switch-role URLs as JSON (switchRoleUrls)
   switch-roles  aws-extend-switch-roles configuration (extendSwitchRolesConfig)
   exclusions    roles left out of the console outputs, with why, as JSON (consoleExclusions)
+  sso           IAM Identity Center profiles (ssoConfig; with --user: ssoConfigByUser[NAME])
+  portal-links  access portal shortcut links as JSON (ssoConsoleUrls)
 matrix formats:
   markdown      who may assume which role, as a table (accessMatrix)
   mermaid       the same as a Mermaid flowchart (accessMatrixMermaid)
@@ -80,6 +92,11 @@ schema formats:
   organization  JSON Schema (draft-07) of <project>:organization
   stack         JSON Schema of a whole Pulumi.<stack>.yaml, for editors
   markdown      the configuration reference table (docs/configuration.md)
+stacksets formats:
+  templates     every StackSet's template body by StackSet name, as JSON
+  handover      bash script adopting the live roles into the StackSets (run it
+                with the management account's credentials)
+  import        pulumi import --file file of the StackSets' stack instances
 `
 
 // Run runs the command with args (without the program name) and returns the
@@ -96,6 +113,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(args[0], args[1:], stdout, stderr, matrixFormats, false)
 	case "schema":
 		return runSchema(args[1:], stdout, stderr)
+	case "stacksets":
+		return runStackSets(args[1:], stdout, stderr)
 	case "workloads":
 		return runWorkloads(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -192,15 +211,31 @@ func load(dir, stack string) (*layout.Layout, string, error) {
 
 // selectOutput picks the rendered value a format prints.
 func selectOutput(r *profiles.Rendered, l *layout.Layout, format, user string) (any, error) {
+	switch {
+	case contains(iamFormats, format) && !l.IAMAccess():
+		return nil, fmt.Errorf("the stack lays out no IAM roles (identityCenter.access %s): --format %s or %s", layout.AccessIdentityCenter, FormatSSO, FormatPortalLinks)
+	case contains(ssoFormats, format) && !l.IdentityCenterAccess():
+		return nil, fmt.Errorf("people do not come through Identity Center in this stack (identityCenter.access): --format %s has nothing to print", format)
+	}
 	if user != "" {
-		if format != FormatConfig && format != FormatCommands {
-			return nil, fmt.Errorf("--user goes with --format %s or %s, not %s", FormatConfig, FormatCommands, format)
+		if format != FormatConfig && format != FormatCommands && format != FormatSSO {
+			return nil, fmt.Errorf("--user goes with --format %s, %s or %s, not %s", FormatConfig, FormatCommands, FormatSSO, format)
 		}
-		if _, ok := r.AWSConfigByUser[user]; !ok {
+		if !contains(userNames(l), user) {
 			return nil, fmt.Errorf("no user %q in the organization (users: %s)", user, strings.Join(userNames(l), ", "))
+		}
+		if _, ok := r.SSOConfigByUser[user]; format == FormatSSO && !ok {
+			return nil, fmt.Errorf("user %q is in no Identity Center group (identityCenter.groups)", user)
 		}
 	}
 	switch format {
+	case FormatSSO:
+		if user != "" {
+			return r.SSOConfigByUser[user], nil
+		}
+		return r.SSOConfig, nil
+	case FormatPortalLinks:
+		return r.SSOConsoleURLs, nil
 	case FormatConfig:
 		if user != "" {
 			return r.AWSConfigByUser[user], nil

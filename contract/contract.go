@@ -81,6 +81,45 @@ const (
 	GroupRoleArns = "roleArns"
 )
 
+// Stack output keys for IAM Identity Center, exported when people come
+// through it (identityCenter.access identityCenter or both). Added in
+// version 1: additions keep the version.
+const (
+	// SSOConfigKey holds the organization's ~/.aws/config fragment for
+	// Identity Center: the [sso-session] section and one profile per
+	// permission set and account.
+	SSOConfigKey = "ssoConfig"
+	// SSOConfigByUserKey holds {user name: that user's Identity Center
+	// fragment}, for users in at least one Identity Center group (unless
+	// profiles.perUserOutputs is off).
+	SSOConfigByUserKey = "ssoConfigByUser"
+	// SSOConsoleURLsKey holds {account name: {role name: access portal
+	// shortcut link}}: the link signs in with the role's permission set.
+	SSOConsoleURLsKey = "ssoConsoleUrls"
+	// PermissionSetsKey holds {role name: PermissionSet fields}.
+	PermissionSetsKey = "permissionSets"
+	// IdentityCenterKey holds {instanceArn, identityStoreId, startUrl,
+	// region, ssoSession}: the instance as found or configured.
+	IdentityCenterKey = "identityCenter"
+)
+
+// Fields of one entry of PermissionSetsKey.
+const (
+	PermissionSetArn             = "arn"
+	PermissionSetName            = "name"
+	PermissionSetSessionDuration = "sessionDuration"
+	PermissionSetAccounts        = "accounts"
+)
+
+// Fields of IdentityCenterKey.
+const (
+	IdentityCenterInstanceArn     = "instanceArn"
+	IdentityCenterIdentityStoreID = "identityStoreId"
+	IdentityCenterStartURL        = "startUrl"
+	IdentityCenterRegion          = "region"
+	IdentityCenterSSOSession      = "ssoSession"
+)
+
 // WorkloadsKey holds {workload name: {account name: Workload* fields}}: each
 // CI workload's role in each account, what may assume it and the CI
 // configuration that does. Only stacks that declare workloads export it.

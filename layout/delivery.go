@@ -158,8 +158,12 @@ func (s *StackSets) SelfManaged() bool { return s.PermissionModel == PermissionS
 func (l *Layout) StackSets() bool { return l.Delivery.Mode == DeliveryStackSets }
 
 // ProviderCount is the number of explicit providers providers-mode delivery
-// registers: one per account that holds a role.
+// registers: one per account that holds a role, none when people come only
+// through Identity Center (no role is created in the accounts).
 func (l *Layout) ProviderCount() int {
+	if !l.IAMAccess() {
+		return 0
+	}
 	n := 0
 	for _, a := range l.Accounts {
 		if len(a.Roles) > 0 {
@@ -399,11 +403,6 @@ func checkStackSetNames(l *Layout, ps *Problems) {
 		}
 		owner[name] = r.Name
 	}
-}
-
-// parseRoleOrganizationalUnits reads a role's OU targets.
-func parseRoleOrganizationalUnits(d *decoder, path string, r map[string]json.RawMessage) []string {
-	return d.strings(joinPath(path, keyOrganizationalUnits), r[keyOrganizationalUnits])
 }
 
 // checkRoleOrganizationalUnits validates a role's OU targets.

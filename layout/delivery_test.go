@@ -62,3 +62,22 @@ func TestTheProviderBudgetCountsOnlyAccountsWithRoles(t *testing.T) {
 		t.Errorf("idle account counted: %v", err)
 	}
 }
+
+func TestIdentityCenterOnlyNeedsNoProviderAndTakesNoDeliveryKeys(t *testing.T) {
+	t.Parallel()
+	ic := `"identityCenter": {"access": "identityCenter", "startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "ssoSession": "acme"}, "masterAccountId"`
+	text := strings.Replace(minimal, `"masterAccountId"`, `"maxProviders": 1, "delivery": "stackSets", `+ic, 1)
+	text = strings.Replace(text, `, "accessRoleName": "AdminAccess"`, "", 1)
+	_, err := Load([]byte(text))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{"delivery: applies to IAM users, groups and roles", "maxProviders: applies to IAM users, groups and roles"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "account providers, more than the budget") {
+		t.Errorf("the budget counted providers Identity Center does not create:\n%v", err)
+	}
+}

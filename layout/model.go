@@ -50,6 +50,9 @@ type Layout struct {
 	PolicyNameSuffix string
 	// Delivery says how roles reach child accounts.
 	Delivery Delivery
+	// IdentityCenter is how people get in through IAM Identity Center; nil
+	// without the identityCenter key.
+	IdentityCenter *IdentityCenter
 	// Workloads are the CI workloads by name; their roles are in Roles
 	// too. Issuers are the OIDC issuers they trust, by host.
 	Workloads []*Workload

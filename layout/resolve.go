@@ -75,12 +75,14 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	resolveWorkloads(s, l, accounts, defaultSession, destructiveSession, ps)
 	resolveProfileNames(s, l, ps)
 	resolveDelivery(s, l, accessRole, ps)
-	checkProviderBudget(l, ps)
 	groups := resolveGroups(s, l, ps)
 	finishWorkloads(s, l, groups, ps)
 	resolveUsers(s, l, groups, ps)
 	checkDeclaresSomething(s, ps)
 	checkRemoveMembers(l, ps)
+	resolveIdentityCenter(s, l, ps)
+	// After Identity Center: people only through it need no provider.
+	checkProviderBudget(l, ps)
 	return l
 }
 
@@ -187,7 +189,9 @@ func resolveRoleDefinition(s *Spec, l *Layout, accounts map[string]*Account, pat
 		checkSession(ps, joinPath(path, keyMaxSessionDuration), session)
 	}
 	inline := resolveInlinePolicies(ps, joinPath(path, keyInlinePolicies), spec.InlinePolicies)
-	if size := inlineSize(inline); size > l.Quotas.RoleInlinePolicySize {
+	// Without IAM roles, the merged permission set policy is what is
+	// measured (MergeInlinePolicies).
+	if size := inlineSize(inline); size > l.Quotas.RoleInlinePolicySize && s.iamAccess() {
 		ps.Addf(joinPath(path, keyInlinePolicies), "total %d characters, over IAM's %d for a role's inline policies (use a managed policy)", size, l.Quotas.RoleInlinePolicySize)
 	}
 	tags := map[string]string{}
@@ -376,7 +380,7 @@ func resolveUsers(s *Spec, l *Layout, groups map[string]*Group, ps *Problems) {
 		switch {
 		case len(spec.Groups) == 0:
 			addMissing(ps, groupsPath, "list at least one group: policies attach to groups, never to users")
-		case len(spec.Groups) > MaxGroupsPerUser:
+		case len(spec.Groups) > MaxGroupsPerUser && s.iamAccess(): // IAM's limit; Identity Center's is 1000
 			ps.Addf(groupsPath, "has %d groups, IAM allows a user in at most %d", len(spec.Groups), MaxGroupsPerUser)
 		}
 		for i, gName := range spec.Groups {

@@ -145,7 +145,7 @@ var (
 		{Name: keyEnvironment, Kind: KindString, Pattern: keyNameRE.String(), MaxLength: maxKeyNameLen,
 			Description: "A label such as `production`, used in profile names (`{environment}`)."},
 		{Name: keyRegion, Kind: KindString, Pattern: regionRE.String(), DefaultText: "the stack's `aws:region`",
-			Description: "Region of this account's provider and of its profiles, like `eu-west-1`."},
+			Description: "Region of this account's provider (`providers` delivery) and of its profiles, like `eu-west-1`."},
 		{Name: keyAccessRoleName, Kind: KindString, Pattern: iamNameRE.String(), MaxLength: 64,
 			DefaultText: "the organization's `accessRoleName`",
 			Description: "Role assumed in this account to create its roles (accounts invited into an organization often lack `OrganizationAccountAccessRole`)."},
@@ -318,6 +318,7 @@ var (
 				Description: "`providers` delivery: the most account providers the stack may create; above it the run stops and says what it would cost.",
 				See:         "[Scale](scale.md)"},
 			stackSetsKeys,
+			identityCenterKeys,
 			workloadsKey,
 		}})
 )

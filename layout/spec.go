@@ -30,6 +30,9 @@ type Spec struct {
 	PolicyNameSuffix string
 	// Delivery says how roles reach child accounts.
 	Delivery DeliverySpec
+	// IdentityCenter says how people get in through IAM Identity Center;
+	// nil when the key is absent (IAM users and groups only).
+	IdentityCenter *IdentityCenterSpec
 	// Workloads are CI workloads by role name (workloads.go).
 	Workloads map[string]WorkloadSpec
 }
@@ -250,6 +253,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 		Roles:            map[string]RoleSpec{},
 		Groups:           map[string]GroupSpec{},
 		Users:            map[string]UserSpec{},
+		IdentityCenter:   parseIdentityCenter(d, f[keyIdentityCenter]),
 	}
 	s.Delivery = parseDelivery(d, f)
 	s.Workloads = parseWorkloads(d, f[keyWorkloads])
@@ -306,7 +310,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 			ProfileName:         d.str(joinPath(path, keyProfileName), r[keyProfileName]),
 			ExternalID:          d.str(joinPath(path, keyExternalID), r[keyExternalID]),
 			TrustedAccounts:     d.accountIDs(joinPath(path, keyTrustedAccounts), r[keyTrustedAccounts]),
-			OrganizationalUnits: parseRoleOrganizationalUnits(d, path, r),
+			OrganizationalUnits: d.strings(joinPath(path, keyOrganizationalUnits), r[keyOrganizationalUnits]),
 		}
 		role.MaxSessionDuration, _ = d.integer(joinPath(path, keyMaxSessionDuration), r[keyMaxSessionDuration])
 		role.Destructive, _ = d.boolean(joinPath(path, keyDestructive), r[keyDestructive])

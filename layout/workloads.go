@@ -285,6 +285,12 @@ func resolveWorkloads(s *Spec, l *Layout, accounts map[string]*Account, defaultS
 	if len(s.Workloads) == 0 {
 		return
 	}
+	if !s.iamAccess() {
+		// A workload is an IAM role its CI assumes; this stack lays out
+		// none (identitycenter.go).
+		ps.Addf(keyWorkloads, "need IAM roles, and with identityCenter.access: %s this stack creates none: use access %s (people through Identity Center, CI roles in IAM), or declare the workloads in another stack", AccessIdentityCenter, AccessBoth)
+		return
+	}
 	roleNames := map[string]string{}
 	for name := range s.Roles {
 		roleNames[strings.ToLower(name)] = name
@@ -322,8 +328,8 @@ func resolveWorkloads(s *Spec, l *Layout, accounts map[string]*Account, defaultS
 			ps.Addf(at(keyCI), "%q is not one of %s", clip(spec.CI), strings.Join(CISystems, ", "))
 		}
 		w.Audience = audience
-		if audience != "" && (len(audience) > maxAudienceLength || strings.TrimSpace(audience) != audience) {
-			ps.Addf(at(keyAudience), "must be 1-%d characters without surrounding spaces (IAM's limit on a client ID)", maxAudienceLength)
+		if audience != "" && (len(audience) > maxAudienceLength || strings.TrimSpace(audience) != audience || strings.Contains(audience, "${")) {
+			ps.Addf(at(keyAudience), "must be 1-%d characters without surrounding spaces or \"${\" (IAM's limit on a client ID; IAM reads \"${\" as a policy variable)", maxAudienceLength)
 		}
 		host, ok := checkIssuer(ps, at(keyIssuer), issuerURL)
 		thumbprints := resolveThumbprints(ps, at(keyThumbprints), issuerURL, spec.Thumbprints)
@@ -408,8 +414,8 @@ func checkIssuer(ps *Problems, path, issuer string) (string, bool) {
 		ps.Addf(path, "%q must be https://HOST[/PATH], without user, port, query or fragment", clip(issuer))
 	case strings.HasSuffix(issuer, "/"):
 		ps.Addf(path, "%q must not end with '/': the issuer is compared with the token's `iss` claim", clip(issuer))
-	case strings.ToLower(u.Host) != u.Host || strings.ContainsAny(issuer, " *?"):
-		ps.Addf(path, "%q must be written in lower case, without spaces or wildcards", clip(issuer))
+	case strings.ToLower(u.Host) != u.Host || strings.ContainsAny(issuer, " *?$"):
+		ps.Addf(path, "%q must be written in lower case, without spaces, '$' or wildcards (it becomes part of IAM condition keys)", clip(issuer))
 	default:
 		return strings.TrimPrefix(issuer, "https://"), true
 	}
@@ -458,6 +464,10 @@ func resolveSubjects(ps *Problems, path, name string, spec WorkloadSpec, w *Work
 	}
 	var exact, patterns []string
 	add := func(where, sub, what string) {
+		if strings.Contains(sub, "${") {
+			ps.Addf(where, "%q holds \"${\", which IAM reads as a policy variable", clip(sub))
+			return
+		}
 		if !hasWildcard(sub) {
 			exact = append(exact, sub)
 			return

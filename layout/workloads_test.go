@@ -243,6 +243,10 @@ func TestWorkloadRefusalsComeAllAtOnceWithTheirPaths(t *testing.T) {
 			`{"ci":"jenkins","subjects":["x"],"accounts":["staging"],"groups":["testerz"]}`,
 			[]string{`workloads.W.ci: "jenkins" is not one of github, gitlab, custom`, `workloads.W.accounts: unknown account "staging"`, `workloads.W.groups[0]: unknown group "testerz" (did you mean "testers"?)`},
 		},
+		"a policy variable in a subject and the audience": {
+			`{"ci":"github","audience":"${aws:username}","subjects":["repo:acme/app:ref:refs/heads/${aws:username}"],"accounts":["qa"]}`,
+			[]string{`workloads.W.subjects[0]: "repo:acme/app:ref:refs/heads/${aws:username}" holds "${", which IAM reads as a policy variable`, `workloads.W.audience: must be 1-255 characters`},
+		},
 		"a branch name with a colon": {
 			`{"ci":"github","repository":"acme/app","branches":["a:b"],"accounts":["qa"]}`,
 			[]string{`workloads.W.branches[0]: "a:b" is not a branch name`},

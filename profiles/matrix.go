@@ -22,6 +22,9 @@ type Matrix struct {
 	// MasterAccountID is the management account, where users and groups live.
 	MasterAccountID string
 	Grants          []Grant
+	// SSO is who may use which permission set where; nil when Identity
+	// Center is not in use (the matrix is then what it always was).
+	SSO *SSOMatrix
 	// Workloads are the CI workloads, whose roles are among the grants:
 	// who else may assume them.
 	Workloads []*layout.Workload
@@ -30,7 +33,10 @@ type Matrix struct {
 // AccessMatrix derives the matrix from the layout's group grants: the same
 // grants the group policies are built from.
 func AccessMatrix(l *layout.Layout) Matrix {
-	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles)), Workloads: l.Workloads}
+	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles)), SSO: ssoMatrix(l), Workloads: l.Workloads}
+	if !l.IAMAccess() {
+		return m
+	}
 	for _, r := range l.Roles {
 		g := Grant{Role: r, Groups: r.Groups}
 		seen := map[*layout.User]bool{}
@@ -77,6 +83,9 @@ const (
 // Names cannot hold '|' (IAM and config validation), so no cell needs
 // escaping.
 func (m Matrix) Markdown() string {
+	if m.SSO != nil {
+		return m.markdownWithSSO()
+	}
 	var b strings.Builder
 	b.WriteString("| " + strings.Join(MatrixColumns, " | ") + " |\n")
 	b.WriteString(strings.Repeat("|---", len(MatrixColumns)) + "|\n")
@@ -90,15 +99,20 @@ func (m Matrix) Markdown() string {
 		for i, u := range g.Users {
 			users[i] = u.Name
 		}
-		profile := r.ProfileName
-		if !r.HasProfile() {
-			profile = NoProfile
-		}
-		cells := []string{r.Account.Name, r.Account.ID, r.Name, profile, mfaCell(r), list(groups), list(users)}
+		cells := []string{r.Account.Name, r.Account.ID, r.Name, profileCell(r), mfaCell(r), list(groups), list(users)}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	m.workloadsMarkdown(&b)
 	return b.String()
+}
+
+// profileCell is a role's profile, or NoProfile for a workload's role
+// only its CI may assume.
+func profileCell(r *layout.Role) string {
+	if !r.HasProfile() {
+		return NoProfile
+	}
+	return r.ProfileName
 }
 
 func mfaCell(r *layout.Role) string {
@@ -130,6 +144,9 @@ const (
 // Node IDs are positional (u1, g1, a1, r1) because names may hold characters
 // Mermaid IDs cannot; labels carry the names.
 func (m Matrix) Mermaid() string {
+	if m.SSO != nil {
+		return m.mermaidWithSSO()
+	}
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
 	userID, groupID := map[*layout.User]string{}, map[*layout.Group]string{}

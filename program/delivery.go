@@ -27,10 +27,10 @@ func deliveryOutput(l *layout.Layout) string {
 // creates roles of the same names (which fails, as they exist), or the
 // other way round. The program sees the delivery of the last deployment in
 // its own stack's outputs, read through a StackReference to itself. A
-// layout without roles has nothing to switch (a root stack of people and
-// groups), and reads nothing.
+// layout that creates no role has nothing to switch (a root stack of people
+// and groups, or people only through Identity Center), and reads nothing.
 func guardDeliverySwitch(ctx *pulumi.Context, l *layout.Layout) error {
-	if len(l.Roles) == 0 {
+	if len(l.Roles) == 0 || !l.IAMAccess() {
 		return nil
 	}
 	self := ctx.Organization() + "/" + ctx.Project() + "/" + ctx.Stack()

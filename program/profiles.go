@@ -31,16 +31,29 @@ func exportProfiles(ctx *pulumi.Context, l *layout.Layout) error {
 	} else {
 		r = profiles.RenderShared(l, region)
 	}
-	ctx.Export(contract.AWSConfigKey, pulumi.String(r.AWSConfig))
-	ctx.Export(contract.AWSConfigureCommandsKey, pulumi.String(r.ConfigureCommands))
-	ctx.Export(contract.SwitchRoleURLsKey, pulumi.ToStringMapMap(r.SwitchRoleURLs))
-	ctx.Export(contract.ExtendSwitchRolesConfigKey, pulumi.String(r.ExtendSwitchRolesConfig))
-	ctx.Export(contract.ConsoleExclusionsKey, exclusionsOutput(r.ConsoleExclusions))
+	// Without IAM access there is no IAM role to profile: the IAM
+	// renderings are not exported at all rather than exported empty.
+	if l.IAMAccess() {
+		ctx.Export(contract.AWSConfigKey, pulumi.String(r.AWSConfig))
+		ctx.Export(contract.AWSConfigureCommandsKey, pulumi.String(r.ConfigureCommands))
+		ctx.Export(contract.SwitchRoleURLsKey, pulumi.ToStringMapMap(r.SwitchRoleURLs))
+		ctx.Export(contract.ExtendSwitchRolesConfigKey, pulumi.String(r.ExtendSwitchRolesConfig))
+		ctx.Export(contract.ConsoleExclusionsKey, exclusionsOutput(r.ConsoleExclusions))
+	}
+	if l.IdentityCenterAccess() {
+		ctx.Export(contract.SSOConfigKey, pulumi.String(r.SSOConfig))
+		ctx.Export(contract.SSOConsoleURLsKey, pulumi.ToStringMapMap(r.SSOConsoleURLs))
+	}
 	if !l.Profiles.PerUserOutputs {
 		return nil
 	}
-	ctx.Export(contract.AWSConfigByUserKey, pulumi.ToStringMap(r.AWSConfigByUser))
-	ctx.Export(contract.AWSConfigureCommandsByUserKey, pulumi.ToStringMap(r.ConfigureCommandsByUser))
+	if l.IAMAccess() {
+		ctx.Export(contract.AWSConfigByUserKey, pulumi.ToStringMap(r.AWSConfigByUser))
+		ctx.Export(contract.AWSConfigureCommandsByUserKey, pulumi.ToStringMap(r.ConfigureCommandsByUser))
+	}
+	if l.IdentityCenterAccess() {
+		ctx.Export(contract.SSOConfigByUserKey, pulumi.ToStringMap(r.SSOConfigByUser))
+	}
 	ctx.Export(contract.AccessMatrixKey, pulumi.String(r.AccessMatrix))
 	ctx.Export(contract.AccessMatrixMermaidKey, pulumi.String(r.AccessMatrixMermaid))
 	if size := r.PerUserSize(); size > perUserOutputWarning {

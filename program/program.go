@@ -45,9 +45,10 @@ func Run(ctx *pulumi.Context) error {
 	// Providers delivery (and the hand-over run that moves a stack off it)
 	// registers one Account per child account holding roles; an account
 	// without roles gets no provider: it would be a resource that does
-	// nothing.
+	// nothing. Nor does any account when people come only through Identity
+	// Center, which AWS provisions into the accounts.
 	var accounts []*layout.Account
-	if !l.StackSets() || l.Delivery.StackSets.AdoptRoles {
+	if l.IAMAccess() && (!l.StackSets() || l.Delivery.StackSets.AdoptRoles) {
 		for _, a := range l.Accounts {
 			if len(a.Roles) > 0 {
 				accounts = append(accounts, a)
@@ -122,6 +123,13 @@ func Run(ctx *pulumi.Context) error {
 			}
 		}
 	}
+	if l.IdentityCenterAccess() {
+		comp, found, err := registerIdentityCenter(ctx, l, p.settings)
+		if err != nil {
+			return err
+		}
+		exportIdentityCenter(ctx, l, comp, found)
+	}
 	if err := export(ctx, l, d); err != nil {
 		return fmt.Errorf("exporting outputs: %w", err)
 	}
@@ -173,6 +181,11 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
+	if !l.IAMAccess() {
+		// No IAM document exists to build or check.
+		p.docs = &policies.Documents{}
+		return p, warnUnassigned(ctx, l)
+	}
 	docs, err := policies.Build(l)
 	if err != nil {
 		return nil, err
@@ -206,6 +219,9 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 // registerManagement registers what lives in the management account: the
 // shared guardrail policies, the groups with their grants, and the people.
 func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, d *deployment) error {
+	if !l.IAMAccess() {
+		return nil
+	}
 	guardrails, err := sharedGuardrails(ctx, docs)
 	if err != nil {
 		return err
@@ -294,6 +310,9 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 	}
 	groups := pulumi.Map{}
 	for _, g := range l.Groups {
+		if !l.IAMAccess() {
+			break // no IAM group exists
+		}
 		arns := make(pulumi.StringArray, 0, len(g.Roles))
 		for _, r := range g.Roles {
 			arns = append(arns, d.roleArns[r.Account.Name][r.Name])

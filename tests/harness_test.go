@@ -76,8 +76,8 @@ type recorded struct {
 	IgnoreChanges []string
 	// InputDeps are the URNs each input depends on.
 	InputDeps map[string][]string
-	// DependsOn are the URNs of the resource's explicit dependencies.
-	DependsOn []string
+	// Dependencies are the URNs the resource waits for (dependsOn).
+	Dependencies []string
 }
 
 func (r recorded) str(key string) string {
@@ -103,16 +103,25 @@ type awsMocks struct {
 	// their instances created, as CloudFormation would.
 	stackSets map[string]mockStackSet
 	cfnRoles  []cfnRole
+	// idc is IAM Identity Center as the mocks' AWS has it; invokes are the
+	// invokes the program made (harness_identitycenter_test.go).
+	idc     *mockIdentityCenter
+	invokes []invoked
 	// oidcProviders are the IAM OIDC providers by account ID and issuer
 	// host, created by iam.OpenIdConnectProvider or by stack instances.
 	oidcProviders map[string]map[string]bool
 }
 
 func newMocks(master string) *awsMocks {
-	return &awsMocks{master: master, providers: map[string]string{}, stackSets: map[string]mockStackSet{}}
+	return &awsMocks{master: master, providers: map[string]string{}, stackSets: map[string]mockStackSet{}, idc: newMockIdentityCenter()}
 }
 
 func (m *awsMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	// The only reads the program may make: Identity Center's instance and
+	// the groups and users it is told exist.
+	if out, ok, err := m.callIdentityCenter(args); ok {
+		return out, err
+	}
 	return nil, fmt.Errorf("unexpected invoke %s: the program must not call AWS while planning", args.Token)
 }
 
@@ -132,11 +141,11 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		rec.Parent = rpc.GetParent()
 		rec.Protect, rec.RetainOnDelete = rpc.GetProtect(), rpc.GetRetainOnDelete()
 		rec.IgnoreChanges = rpc.GetIgnoreChanges()
-		rec.DependsOn = rpc.GetDependencies()
 		rec.InputDeps = map[string][]string{}
 		for k, deps := range rpc.GetPropertyDependencies() {
 			rec.InputDeps[k] = deps.GetUrns()
 		}
+		rec.Dependencies = rpc.GetDependencies()
 		for _, a := range rpc.GetAliases() {
 			if urn := a.GetUrn(); urn != "" {
 				rec.AliasNames = append(rec.AliasNames, resource.URN(urn).Name())
@@ -197,6 +206,10 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 			}
 		}
 		parts := strings.Split(roleArn, ":")
+		if roleArn == "" && rec.Name == program.IdentityCenterProviderName {
+			// Identity Center's provider stays in the management account.
+			parts = []string{"arn", "aws", "iam", "", m.master, "root"}
+		}
 		if len(parts) != 6 || len(parts[4]) != 12 {
 			return "", nil, fmt.Errorf("provider must assume a role in a child account, got assumeRole.roleArn %q", roleArn)
 		}
@@ -316,6 +329,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		}
 		return rec.str("name"), state, nil
 	}
+	if id, out, ok, err := m.createIdentityCenter(rec, state); ok {
+		return id, out, err
+	}
 	return "", nil, fmt.Errorf("unexpected resource type: the layout never creates one")
 }
 
@@ -339,6 +355,12 @@ func runWithStacks(t testing.TB, cfg map[string]string, stacks map[string]map[st
 	t.Helper()
 	m := newMocks(seedMaster)
 	m.stacks = stacks
+	return runMocks(t, cfg, m)
+}
+
+// runMocks runs the program against the given mocks.
+func runMocks(t testing.TB, cfg map[string]string, m *awsMocks) *result {
+	t.Helper()
 	res := &result{Exports: map[string]any{}}
 	res.Err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program.Run(ctx); err != nil {

@@ -464,11 +464,10 @@ func TestStackSetsValidationReportsEveryProblemAndRegistersNothing(t *testing.T)
 	}
 }
 
-// TestATemplateOverCloudFormationsLimitStopsTheRun: every part of a role
-// within IAM's quotas (raised ones included) can still add up to a template
-// CloudFormation refuses; the program refuses it first, by its path.
-func TestATemplateOverCloudFormationsLimitStopsTheRun(t *testing.T) {
-	t.Parallel()
+// withOversizedTemplate makes AlfieReadOnly's StackSet template larger than
+// CloudFormation takes, every part of the role within IAM's quotas (raised
+// ones included).
+func withOversizedTemplate(org map[string]any) {
 	tags := map[string]any{}
 	for i := 0; i < 50; i++ {
 		tags[fmt.Sprintf("%03d%s", i, strings.Repeat("k", 125))] = strings.Repeat("v", 256)
@@ -483,15 +482,21 @@ func TestATemplateOverCloudFormationsLimitStopsTheRun(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		resources = append(resources, fmt.Sprintf("arn:aws:s3:::bucket-%02d/%s", i, strings.Repeat("x", 270)))
 	}
-	res := run(t, stackSetsDev(t, func(org map[string]any) {
-		org["quotas"] = map[string]any{"trustPolicySize": 8192, "managedPoliciesPerRole": 20}
-		r := obj(org, "roles", "AlfieReadOnly")
-		r["tags"], r["managedPolicyArns"], r["trustedAccounts"] = tags, managed, trusted
-		r["externalId"] = strings.Repeat("e", 1000)
-		r["description"] = strings.Repeat("&", 1000)
-		r["inlinePolicies"] = map[string]any{"wide": map[string]any{"Version": "2012-10-17", "Statement": []any{
-			map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}}}}
-	}))
+	org["quotas"] = map[string]any{"trustPolicySize": 8192, "managedPoliciesPerRole": 20}
+	r := obj(org, "roles", "AlfieReadOnly")
+	r["tags"], r["managedPolicyArns"], r["trustedAccounts"] = tags, managed, trusted
+	r["externalId"] = strings.Repeat("e", 1000)
+	r["description"] = strings.Repeat("&", 1000)
+	r["inlinePolicies"] = map[string]any{"wide": map[string]any{"Version": "2012-10-17", "Statement": []any{
+		map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}}}}
+}
+
+// TestATemplateOverCloudFormationsLimitStopsTheRun: every part of a role
+// within IAM's quotas (raised ones included) can still add up to a template
+// CloudFormation refuses; the program refuses it first, by its path.
+func TestATemplateOverCloudFormationsLimitStopsTheRun(t *testing.T) {
+	t.Parallel()
+	res := run(t, stackSetsDev(t, withOversizedTemplate))
 	if res.Err == nil || !strings.Contains(res.Err.Error(), "roles.AlfieReadOnly: its StackSet template is") ||
 		!strings.Contains(res.Err.Error(), "over CloudFormation's 51200") {
 		t.Fatalf("err = %v", res.Err)

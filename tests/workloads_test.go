@@ -174,8 +174,8 @@ func TestTheShippedCIStackCreatesExactlyTheDeclaredProvidersAndTrusts(t *testing
 			arn := st.Principal.Federated().Values()[0]
 			_, host, _ := strings.Cut(arn, ":oidc-provider/")
 			urn := providerURN[r.AccountID+"/"+host]
-			if urn == "" || !slices.Contains(r.DependsOn, urn) {
-				t.Errorf("%s trusts %s but does not depend on it (depends on %v)", r.Name, arn, r.DependsOn)
+			if urn == "" || !slices.Contains(r.Dependencies, urn) {
+				t.Errorf("%s trusts %s but does not depend on it (depends on %v)", r.Name, arn, r.Dependencies)
 			}
 		}
 	}
@@ -275,8 +275,8 @@ func TestTheShippedCIStackDeliveredByStackSets(t *testing.T) {
 		if strings.HasSuffix(in.Name, "GitHub") {
 			host = "token.actions.githubusercontent.com"
 		}
-		if urn := instanceURN[account+"/"+host]; urn == "" || !slices.Contains(in.DependsOn, urn) {
-			t.Errorf("instance %s does not wait for the provider instance %q (depends on %v)", in.Name, urn, in.DependsOn)
+		if urn := instanceURN[account+"/"+host]; urn == "" || !slices.Contains(in.Dependencies, urn) {
+			t.Errorf("instance %s does not wait for the provider instance %q (depends on %v)", in.Name, urn, in.Dependencies)
 		}
 	}
 }

@@ -1,0 +1,104 @@
+package adopt
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"iam-layout/stackfile"
+)
+
+// Exit codes, as the rest of the offline command uses them.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// Formats of the import command.
+const (
+	FormatFile    = "file"    // the pulumi import --file file
+	FormatTargets = "targets" // URNs to create first, one per line
+	FormatSkipped = "skipped" // what the file leaves out, and why
+)
+
+// Usage is the import command's usage text.
+const Usage = `usage:
+  iam-layout import --stack NAME [--dir DIR] [--org ORG] [--format file|targets|skipped]
+
+Plans adopting the live organization into the stack, from Pulumi.<NAME>.yaml
+alone (docs/adoption.md):
+  file     the pulumi import --file file of every resource the stack creates
+  targets  URNs to create first with pulumi up --target (providers, components,
+           stack references), one per line
+  skipped  resources the file leaves out, with why
+--org is the stack's Pulumi organization (default "organization", a DIY
+backend's, such as the local file backend).
+`
+
+// Run runs `iam-layout import` with args (after the command name).
+func Run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("iam-layout import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	stack := fs.String("stack", "", "stack whose Pulumi.<stack>.yaml to read")
+	dir := fs.String("dir", ".", "project directory (holding Pulumi.yaml)")
+	format := fs.String("format", FormatFile, "what to print")
+	org := fs.String("org", DefaultOrganization, "the stack's Pulumi organization")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, Usage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "iam-layout import: %v\n%s", err, Usage)
+		return exitUsage
+	}
+	if *stack == "" || fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "iam-layout import: --stack is required and nothing else may follow the flags\n%s", Usage)
+		return exitUsage
+	}
+	if *format != FormatFile && *format != FormatTargets && *format != FormatSkipped {
+		fmt.Fprintf(stderr, "iam-layout import: unknown format %q (one of: %s, %s, %s)\n", *format, FormatFile, FormatTargets, FormatSkipped)
+		return exitUsage
+	}
+	project, err := stackfile.Project(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "iam-layout import: %v\n", err)
+		return exitError
+	}
+	cfg, err := stackfile.Read(*dir, *stack)
+	if err != nil {
+		fmt.Fprintf(stderr, "iam-layout import: %v\n", err)
+		return exitError
+	}
+	plan, err := Build(*org, project, *stack, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "iam-layout import: %v\n", err)
+		return exitError
+	}
+	switch *format {
+	case FormatTargets:
+		_, err = io.WriteString(stdout, strings.Join(plan.Targets, "\n")+"\n")
+	case FormatSkipped:
+		var b strings.Builder
+		for _, s := range plan.Skipped {
+			fmt.Fprintf(&b, "%s\n  %s\n", s.URN, s.Reason)
+		}
+		_, err = io.WriteString(stdout, b.String())
+	default:
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(plan.File)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "iam-layout import: writing output: %v\n", err)
+		return exitError
+	}
+	if len(plan.Skipped) > 0 && *format == FormatFile {
+		fmt.Fprintf(stderr, "iam-layout import: %d resources are left to pulumi up (--format skipped says which and why)\n", len(plan.Skipped))
+	}
+	return exitOK
+}

@@ -1,0 +1,63 @@
+package adopt
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"iam-layout/importfile"
+)
+
+func run(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := Run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestTheImportCommandPrintsTheFileTargetsAndSkipped(t *testing.T) {
+	t.Parallel()
+	code, out, errText := run("--stack", "dev", "--dir", "..")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errText)
+	}
+	var f importfile.File
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatalf("the file is not JSON: %v", err)
+	}
+	if err := f.Check(); err != nil || len(f.Resources) != 19 {
+		t.Errorf("%d resources (want the dev stack's 19), check: %v", len(f.Resources), err)
+	}
+	code, out, _ = run("--stack", "dev", "--dir", "..", "--format", FormatTargets, "--org", "acme")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) != 10 || !strings.HasSuffix(lines[len(lines)-1], "pulumi:pulumi:StackReference::acme/iam-layout/dev") {
+		t.Errorf("exit %d, targets:\n%s", code, out)
+	}
+	code, out, _ = run("--stack", "sso", "--dir", "..", "--format", FormatSkipped)
+	if code != exitOK || !strings.Contains(out, "aws:ssoadmin/permissionSet:PermissionSet") || !strings.Contains(out, "IAM Identity Center gives its resources IDs") {
+		t.Errorf("exit %d, skipped:\n%s", code, out)
+	}
+}
+
+func TestTheImportCommandRefusesBadUsage(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		args []string
+		code int
+		want string
+	}{
+		"no stack":       {[]string{"--dir", ".."}, exitUsage, "--stack is required"},
+		"unknown format": {[]string{"--stack", "dev", "--dir", "..", "--format", "yaml"}, exitUsage, `unknown format "yaml"`},
+		"unknown flag":   {[]string{"--stack", "dev", "--stacks"}, exitUsage, "flag provided but not defined"},
+		"no stack file":  {[]string{"--stack", "nope", "--dir", ".."}, exitError, "Pulumi.nope.yaml"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errText := run(tc.args...)
+			if code != tc.code || !strings.Contains(errText, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errText, tc.code, tc.want)
+			}
+		})
+	}
+}
