@@ -173,21 +173,35 @@ func TestStackSetsRefusalsExitWithWhatIsWrong(t *testing.T) {
 	}
 }
 
-// TestTheCommandDoesNotLinkThePulumiSDK: it runs where Pulumi does not, and
-// builds in seconds.
-func TestTheCommandDoesNotLinkThePulumiSDK(t *testing.T) {
+// TestTheOfflineRenderingsDoNotLinkThePulumiSDK: profiles, matrix, schema
+// and stacksets run where Pulumi does not and build in seconds. Only the
+// import command (package adopt, which runs the program itself) links the
+// SDK into cmd/iam-layout.
+func TestTheOfflineRenderingsDoNotLinkThePulumiSDK(t *testing.T) {
 	t.Parallel()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go tool on PATH")
 	}
-	out, err := exec.Command(goTool, "list", "-deps", "iam-layout/cmd/iam-layout").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
+	deps := func(pkg string) []string {
+		out, err := exec.Command(goTool, "list", "-deps", pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list: %v\n%s", err, out)
+		}
+		return strings.Fields(string(out))
 	}
-	for _, pkg := range strings.Fields(string(out)) {
+	for _, pkg := range deps("iam-layout/cli") {
 		if strings.HasPrefix(pkg, "github.com/pulumi/") {
-			t.Errorf("the command links %s", pkg)
+			t.Errorf("package cli links %s", pkg)
+		}
+	}
+	viaAdopt := map[string]bool{}
+	for _, pkg := range deps("iam-layout/adopt") {
+		viaAdopt[pkg] = true
+	}
+	for _, pkg := range deps("iam-layout/cmd/iam-layout") {
+		if strings.HasPrefix(pkg, "github.com/pulumi/") && !viaAdopt[pkg] {
+			t.Errorf("the command links %s other than through the import command", pkg)
 		}
 	}
 }

@@ -38,20 +38,25 @@ func AccessMatrix(l *layout.Layout) Matrix {
 		return m
 	}
 	for _, r := range l.Roles {
-		g := Grant{Role: r, Groups: r.Groups}
-		seen := map[*layout.User]bool{}
-		for _, grp := range r.Groups {
-			for _, u := range grp.Members {
-				if !seen[u] {
-					seen[u] = true
-					g.Users = append(g.Users, u)
-				}
-			}
-		}
-		sort.Slice(g.Users, func(i, j int) bool { return g.Users[i].Name < g.Users[j].Name })
-		m.Grants = append(m.Grants, g)
+		m.Grants = append(m.Grants, Grant{Role: r, Groups: r.Groups, Users: usersOf(r.Groups, func(g *layout.Group) []*layout.User { return g.Members })})
 	}
 	return m
+}
+
+// usersOf is every member of the groups, once, sorted by name.
+func usersOf[G any](groups []G, members func(G) []*layout.User) []*layout.User {
+	seen := map[*layout.User]bool{}
+	var out []*layout.User
+	for _, g := range groups {
+		for _, u := range members(g) {
+			if !seen[u] {
+				seen[u] = true
+				out = append(out, u)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 // Matrix table columns.

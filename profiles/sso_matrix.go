@@ -35,18 +35,7 @@ func ssoMatrix(l *layout.Layout) *SSOMatrix {
 	}
 	m := &SSOMatrix{Region: l.IdentityCenter.Region}
 	for _, pl := range l.IdentityCenter.Placements {
-		g := SSOGrant{Placement: pl, Groups: pl.Groups}
-		seen := map[*layout.User]bool{}
-		for _, grp := range pl.Groups {
-			for _, u := range grp.Users {
-				if !seen[u] {
-					seen[u] = true
-					g.Users = append(g.Users, u)
-				}
-			}
-		}
-		sort.Slice(g.Users, func(i, j int) bool { return g.Users[i].Name < g.Users[j].Name })
-		m.Grants = append(m.Grants, g)
+		m.Grants = append(m.Grants, SSOGrant{Placement: pl, Groups: pl.Groups, Users: usersOf(pl.Groups, func(g *layout.IdentityCenterGroup) []*layout.User { return g.Users })})
 	}
 	sort.Slice(m.Grants, func(i, j int) bool { return m.Grants[i].Placement.Key() < m.Grants[j].Placement.Key() })
 	return m
