@@ -106,13 +106,17 @@ func (p *Plan) adoptable(what string) error {
 				"adopting live roles needs one instance per account: list the role's accounts instead for the hand-over, and move it to its OUs afterwards", ss.RoleName))
 		}
 	}
-	if n := len(p.Layout.Issuers); n > 0 {
+	if len(p.Layout.Issuers) > 0 {
 		// The script and the import file adopt roles; the CI workloads'
 		// OIDC providers would need the same steps with their own
 		// template (docs/ci-workloads.md, "Limits").
-		reasons = append(reasons, fmt.Sprintf("workloads: the hand-over tooling does not adopt the CI workloads' OIDC providers (%d issuers) into their StackSets yet: "+
+		var issuers []string
+		for _, iss := range p.Layout.Issuers {
+			issuers = append(issuers, iss.URL)
+		}
+		reasons = append(reasons, fmt.Sprintf("workloads: the hand-over tooling does not adopt the CI workloads' OIDC providers (of %s) into their StackSets yet: "+
 			"hand the stack over before declaring workloads, or adopt each account's provider into its issuer's StackSet by hand as the script adopts a role (resource type AWS::IAM::OIDCProvider, logical ID %s, identifier Arn)",
-			n, stacksets.OIDCProviderLogicalID))
+			strings.Join(issuers, ", "), stacksets.OIDCProviderLogicalID))
 	}
 	if s := p.Layout.Delivery.StackSets; !s.SelfManaged() {
 		reasons = append(reasons, fmt.Sprintf("stackSets.permissionModel: %s instances cannot be imported into the stack's state one by one: "+

@@ -324,3 +324,35 @@ func TestIssuersMustAgreeOnThumbprints(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestWorkloadsBesideIdentityCenter: CI roles are IAM roles. A stack that
+// lays out none (access identityCenter) refuses workloads; with access both
+// a workload's testers test it through IAM, and it gets no permission set.
+func TestWorkloadsBesideIdentityCenter(t *testing.T) {
+	t.Parallel()
+	org := func(access string) []byte {
+		return []byte(`{"masterAccountId":"012345678901","accounts":{"qa":{"id":"234567890123"}},
+		  "roles":{"ReadOnly":{"accounts":["qa"]}},
+		  "groups":{"devs":{"roles":["ReadOnly"]}},
+		  "users":{"alice":{"groups":["devs"]}},
+		  "workloads":{"Deploy":{"ci":"github","repository":"acme/app","branches":["main"],"groups":["devs"],"accounts":["qa"]}},
+		  "identityCenter":{"access":"` + access + `","startUrl":"https://d-1234567890.awsapps.com/start","region":"us-east-1","ssoSession":"acme",
+		    "groups":{"devs":{"create":true}},"users":{"alice":{"create":true,"displayName":"Alice","givenName":"Alice","familyName":"Example","email":"alice@example.com"}}}}`)
+	}
+	_, err := Load(org(string(AccessIdentityCenter)))
+	if err == nil || !strings.Contains(err.Error(), "workloads: need IAM roles, and with identityCenter.access: identityCenter this stack creates none") {
+		t.Errorf("err = %v", err)
+	}
+	l, err := Load(org(string(AccessBoth)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Role("qa/Deploy") == nil {
+		t.Fatal("no workload role")
+	}
+	for _, set := range l.IdentityCenter.PermissionSets {
+		if set.Role == "Deploy" {
+			t.Errorf("the workload's role became permission set %s", set.Name)
+		}
+	}
+}

@@ -31,10 +31,12 @@ func TestTheImportPlanNamesEveryResourceAsTheProgramRegistersIt(t *testing.T) {
 		return cfg
 	}
 	cases := map[string]map[string]string{
-		"dev (providers)":         devConfig(t),
-		"dev (stackSets)":         stackSetsDev(t, nil),
-		"shipped stackSets stack": stackFile("stacksets"),
-		"shipped Identity Center": stackFile("sso"),
+		"dev (providers)":          devConfig(t),
+		"dev (stackSets)":          stackSetsDev(t, nil),
+		"shipped stackSets stack":  stackFile("stacksets"),
+		"shipped Identity Center":  stackFile("sso"),
+		"shipped CI workloads":     ciConfig(t, "providers", nil),
+		"CI workloads (stackSets)": ciConfig(t, "stackSets", nil),
 		"removeMembersOnDelete": mutate(t, func(org map[string]any) {
 			obj(org, "groups", "alfie-developers")["removeMembersOnDelete"] = true
 		}),
@@ -128,7 +130,7 @@ func expectedImportID(t *testing.T, r recorded) string {
 		return r.str("role") + "/" + r.str("policyArn")
 	case typeGroupAttachment:
 		return r.str("group") + "/" + r.str("policyArn")
-	case typePolicy:
+	case typePolicy, typeOIDCProvider:
 		return r.State["arn"].StringValue()
 	case typeUserMembership:
 		return r.str("user") + "/" + strings.Join(stringList(r.Inputs["groups"]), "/")
