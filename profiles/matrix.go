@@ -1,7 +1,6 @@
 package profiles
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -149,77 +148,5 @@ const (
 // Node IDs are positional (u1, g1, a1, r1) because names may hold characters
 // Mermaid IDs cannot; labels carry the names.
 func (m Matrix) Mermaid() string {
-	if m.SSO != nil {
-		return m.mermaidWithSSO()
-	}
-	var b strings.Builder
-	b.WriteString("flowchart LR\n")
-	userID, groupID := map[*layout.User]string{}, map[*layout.Group]string{}
-	var users []*layout.User
-	var groups []*layout.Group
-	var accounts []*layout.Account
-	accountRoles := map[*layout.Account][]Grant{}
-	for _, g := range m.Grants {
-		for _, grp := range g.Groups {
-			if groupID[grp] == "" {
-				groupID[grp] = fmt.Sprintf("g%d", len(groupID)+1)
-				groups = append(groups, grp)
-			}
-		}
-		for _, u := range g.Users {
-			if userID[u] == "" {
-				userID[u] = fmt.Sprintf("u%d", len(userID)+1)
-				users = append(users, u)
-			}
-		}
-		a := g.Role.Account
-		if accountRoles[a] == nil {
-			accounts = append(accounts, a)
-		}
-		accountRoles[a] = append(accountRoles[a], g)
-	}
-	fmt.Fprintf(&b, "  subgraph master[%q]\n", "management account "+m.MasterAccountID)
-	for _, u := range users {
-		fmt.Fprintf(&b, "    %s((%q))\n", userID[u], u.Name)
-	}
-	for _, grp := range groups {
-		fmt.Fprintf(&b, "    %s[%q]\n", groupID[grp], "group "+grp.Name)
-	}
-	b.WriteString("  end\n")
-	roleID := map[*layout.Role]string{}
-	for i, a := range accounts {
-		fmt.Fprintf(&b, "  subgraph a%d[%q]\n", i+1, a.Name+" "+a.ID)
-		for _, g := range accountRoles[a] {
-			roleID[g.Role] = fmt.Sprintf("r%d", len(roleID)+1)
-			label := "role " + g.Role.Name
-			if g.Role.Destructive {
-				label += "<br/>destructive, MFA"
-			} else if g.Role.RequireMFA {
-				label += "<br/>MFA"
-			}
-			if g.Role.Workload != nil {
-				label += "<br/>CI workload"
-			}
-			fmt.Fprintf(&b, "    %s[%q]\n", roleID[g.Role], label)
-		}
-		b.WriteString("  end\n")
-	}
-	for _, u := range users {
-		for _, grp := range u.Groups {
-			if groupID[grp] != "" {
-				fmt.Fprintf(&b, "  %s --> %s\n", userID[u], groupID[grp])
-			}
-		}
-	}
-	for _, g := range m.Grants {
-		label := EdgeAssume
-		if g.Role.RequireMFA {
-			label = EdgeAssumeWithMFA
-		}
-		for _, grp := range g.Groups {
-			fmt.Fprintf(&b, "  %s -- %q --> %s\n", groupID[grp], label, roleID[g.Role])
-		}
-	}
-	m.workloadsMermaid(&b, roleID)
-	return b.String()
+	return m.mermaid()
 }

@@ -110,10 +110,14 @@ func userNamesOf(users []*layout.User) []string {
 // EdgeAssigned labels an Identity Center assignment in the Mermaid picture.
 const EdgeAssigned = "assigned"
 
-// mermaidWithSSO draws both kinds of access: IAM users and groups in the
-// management account with their roles, Identity Center users and groups
+// mermaid draws the matrix: IAM users and groups in the management account
+// with their roles and, when Identity Center is in use, its users and groups
 // with their permission sets, in each account side by side.
-func (m Matrix) mermaidWithSSO() string {
+func (m Matrix) mermaid() string {
+	var ssoGrants []SSOGrant
+	if m.SSO != nil {
+		ssoGrants = m.SSO.Grants
+	}
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
 	userID, groupID := map[*layout.User]string{}, map[*layout.Group]string{}
@@ -144,7 +148,7 @@ func (m Matrix) mermaidWithSSO() string {
 		}
 		addAccount(g.Role.Account)
 	}
-	for _, g := range m.SSO.Grants {
+	for _, g := range ssoGrants {
 		for _, grp := range g.Groups {
 			if ssoGroupID[grp] == "" {
 				ssoGroupID[grp] = fmt.Sprintf("s%d", len(ssoGroupID)+1)
@@ -160,7 +164,7 @@ func (m Matrix) mermaidWithSSO() string {
 		addAccount(g.Placement.Role.Account)
 	}
 	sort.SliceStable(accounts, func(i, j int) bool { return accounts[i].Name < accounts[j].Name })
-	if len(users)+len(groups) > 0 {
+	if m.SSO == nil || len(users)+len(groups) > 0 {
 		fmt.Fprintf(&b, "  subgraph master[%q]\n", "management account "+m.MasterAccountID)
 		for _, u := range users {
 			fmt.Fprintf(&b, "    %s((%q))\n", userID[u], u.Name)
@@ -170,14 +174,16 @@ func (m Matrix) mermaidWithSSO() string {
 		}
 		b.WriteString("  end\n")
 	}
-	fmt.Fprintf(&b, "  subgraph idc[%q]\n", "IAM Identity Center "+m.SSO.Region)
-	for _, u := range ssoUsers {
-		fmt.Fprintf(&b, "    %s((%q))\n", ssoUserID[u], u.Name)
+	if m.SSO != nil {
+		fmt.Fprintf(&b, "  subgraph idc[%q]\n", "IAM Identity Center "+m.SSO.Region)
+		for _, u := range ssoUsers {
+			fmt.Fprintf(&b, "    %s((%q))\n", ssoUserID[u], u.Name)
+		}
+		for _, grp := range ssoGroups {
+			fmt.Fprintf(&b, "    %s[%q]\n", ssoGroupID[grp], "group "+grp.Name())
+		}
+		b.WriteString("  end\n")
 	}
-	for _, grp := range ssoGroups {
-		fmt.Fprintf(&b, "    %s[%q]\n", ssoGroupID[grp], "group "+grp.Name())
-	}
-	b.WriteString("  end\n")
 	roleID, setID := map[*layout.Role]string{}, map[*layout.SSOPlacement]string{}
 	for i, a := range accounts {
 		fmt.Fprintf(&b, "  subgraph a%d[%q]\n", i+1, a.Name+" "+a.ID)
@@ -192,9 +198,12 @@ func (m Matrix) mermaidWithSSO() string {
 			} else if g.Role.RequireMFA {
 				label += "<br/>MFA"
 			}
+			if g.Role.Workload != nil {
+				label += "<br/>CI workload"
+			}
 			fmt.Fprintf(&b, "    %s[%q]\n", roleID[g.Role], label)
 		}
-		for _, g := range m.SSO.Grants {
+		for _, g := range ssoGrants {
 			pl := g.Placement
 			if pl.Role.Account != a {
 				continue
@@ -233,7 +242,7 @@ func (m Matrix) mermaidWithSSO() string {
 			fmt.Fprintf(&b, "  %s -- %q --> %s\n", groupID[grp], label, roleID[g.Role])
 		}
 	}
-	for _, g := range m.SSO.Grants {
+	for _, g := range ssoGrants {
 		for _, grp := range g.Groups {
 			fmt.Fprintf(&b, "  %s -- %q --> %s\n", ssoGroupID[grp], EdgeAssigned, setID[g.Placement])
 		}
