@@ -1,66 +1,21 @@
 package awsconfigfile
 
 import (
-	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"iam-layout/internal/awsclitest"
 )
-
-// awsCLI is Debian's AWS CLI, called by path: an older `aws` may come first
-// on PATH.
-const awsCLI = "/usr/bin/aws"
-
-// requireAWSCLI skips without the CLI, except in CI (.ci/run sets
-// IAM_LAYOUT_CI and installs it), where its absence is a failure.
-func requireAWSCLI(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(awsCLI); err != nil {
-		if os.Getenv("IAM_LAYOUT_CI") != "" {
-			t.Fatalf("%s is missing in CI: .ci/run installs it (apt-get install awscli)", awsCLI)
-		}
-		t.Skipf("%s is not installed (apt-get install awscli)", awsCLI)
-	}
-}
-
-// awsConfigure runs `aws configure ARGS...` on a config file, offline, with
-// an environment of the test's own, and returns its output and exit code.
-func awsConfigure(t *testing.T, configFile string, args ...string) (string, int) {
-	t.Helper()
-	dir := filepath.Dir(configFile)
-	cmd := exec.Command(awsCLI, append([]string{"configure"}, args...)...)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
-		"LC_ALL=C.UTF-8",
-		"AWS_CONFIG_FILE=" + configFile,
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "no-credentials"),
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_PAGER=",
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return stderr.String(), exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running aws configure %v: %v", args, err)
-	}
-	return strings.TrimSpace(string(out)), 0
-}
 
 // The CLI reads what the writer leaves, for a person's LF and CRLF files:
 // their own profiles and settings still there, the block's profiles added,
 // and after an update the profile that left the layout gone.
 func TestAWSCLIReadsTheWrittenFile(t *testing.T) {
 	t.Parallel()
-	requireAWSCLI(t)
+	awsclitest.Require(t)
 	for name, eol := range map[string]string{"LF": "\n", "CRLF": "\r\n"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -104,7 +59,7 @@ func TestAWSCLIReadsTheWrittenFile(t *testing.T) {
 // read each role_arn, and the person's own default region.
 func checkCLI(t *testing.T, path string, want map[string]string) {
 	t.Helper()
-	out, code := awsConfigure(t, path, "list-profiles")
+	out, code := awsclitest.Configure(t, path, "list-profiles")
 	if code != 0 {
 		t.Fatalf("list-profiles exit %d: %s", code, out)
 	}
@@ -119,11 +74,11 @@ func checkCLI(t *testing.T, path string, want map[string]string) {
 		t.Errorf("list-profiles = %v, want %v", got, names)
 	}
 	for p, arn := range want {
-		if got, code := awsConfigure(t, path, "get", "role_arn", "--profile", p); code != 0 || got != arn {
+		if got, code := awsclitest.Configure(t, path, "get", "role_arn", "--profile", p); code != 0 || got != arn {
 			t.Errorf("role_arn of %s = %q (exit %d), want %s", p, got, code, arn)
 		}
 	}
-	if got, code := awsConfigure(t, path, "get", "region", "--profile", "default"); code != 0 || got != "eu-west-1" {
+	if got, code := awsclitest.Configure(t, path, "get", "region", "--profile", "default"); code != 0 || got != "eu-west-1" {
 		t.Errorf("the person's default region = %q (exit %d), want eu-west-1", got, code)
 	}
 }

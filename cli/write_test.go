@@ -1,17 +1,16 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"iam-layout/awsconfigfile"
+	"iam-layout/internal/awsclitest"
 	"iam-layout/program"
 	"iam-layout/stackfile"
 )
@@ -187,7 +186,7 @@ func TestWriteRefusesWhatItCannotDoCleanly(t *testing.T) {
 // layout is gone.
 func TestAWSCLIReadsTheWrittenProfilesAndLosesTheOnesThatLeft(t *testing.T) {
 	t.Parallel()
-	requireAWSCLI(t)
+	awsclitest.Require(t)
 	project := t.TempDir()
 	projectFile, err := os.ReadFile(stackfile.ProjectFile(projectDir))
 	if err != nil {
@@ -244,54 +243,14 @@ func TestAWSCLIReadsTheWrittenProfilesAndLosesTheOnesThatLeft(t *testing.T) {
 	}
 }
 
-// awsCLI is Debian's AWS CLI, called by path: an older `aws` may come first
-// on PATH.
-const awsCLI = "/usr/bin/aws"
-
-// requireAWSCLI skips without the CLI, except in CI (.ci/run sets
-// IAM_LAYOUT_CI and installs it), where its absence is a failure.
-func requireAWSCLI(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(awsCLI); err != nil {
-		if os.Getenv("IAM_LAYOUT_CI") != "" {
-			t.Fatalf("%s is missing in CI: .ci/run installs it (apt-get install awscli)", awsCLI)
-		}
-		t.Skipf("%s is not installed (apt-get install awscli)", awsCLI)
-	}
-}
-
-// awsConfigure runs `aws configure ARGS...` offline on file, with no AWS_*
-// variable of the machine.
-func awsConfigure(t *testing.T, file string, args ...string) (string, int) {
-	t.Helper()
-	dir := filepath.Dir(file)
-	cmd := exec.Command(awsCLI, append([]string{"configure"}, args...)...)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "LC_ALL=C.UTF-8",
-		"AWS_CONFIG_FILE=" + file, "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "no-credentials"),
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=",
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return stderr.String(), exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running aws configure %v: %v", args, err)
-	}
-	return strings.TrimSpace(string(out)), 0
-}
-
 func awsConfigureGet(t *testing.T, file, key, profile string) (string, int) {
 	t.Helper()
-	return awsConfigure(t, file, "get", key, "--profile", profile)
+	return awsclitest.Configure(t, file, "get", key, "--profile", profile)
 }
 
 func checkWithAWSCLI(t *testing.T, file string, want map[string]string) {
 	t.Helper()
-	out, code := awsConfigure(t, file, "list-profiles")
+	out, code := awsclitest.Configure(t, file, "list-profiles")
 	if code != 0 {
 		t.Fatalf("list-profiles exit %d: %s", code, out)
 	}

@@ -1,8 +1,6 @@
 package profiles
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,59 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"iam-layout/internal/awsclitest"
 	"iam-layout/layout"
 )
-
-// awsCLI is Debian's AWS CLI. Called by path: an older `aws` may come first
-// on PATH.
-const awsCLI = "/usr/bin/aws"
-
-// requireAWSCLI skips without the CLI, except in CI (.ci/run sets
-// IAM_LAYOUT_CI and installs it), where its absence is a failure.
-func requireAWSCLI(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(awsCLI); err != nil {
-		if os.Getenv("IAM_LAYOUT_CI") != "" {
-			t.Fatalf("%s is missing in CI: .ci/run installs it (apt-get install awscli)", awsCLI)
-		}
-		t.Skipf("%s is not installed (apt-get install awscli)", awsCLI)
-	}
-}
-
-// cliEnv is an environment of the test's own: no AWS_* variable of the
-// machine (AWS_PROFILE would point elsewhere), no credentials, no instance
-// metadata, a HOME without ~/.aws. Nothing the CLI runs here touches the
-// network.
-func cliEnv(dir, configFile string) []string {
-	return []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
-		"LC_ALL=C.UTF-8",
-		"AWS_CONFIG_FILE=" + configFile,
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "no-credentials"),
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_PAGER=",
-	}
-}
-
-// awsConfigure runs `aws configure ARGS...` on a config file and returns
-// its output and exit code.
-func awsConfigure(t *testing.T, dir, configFile string, args ...string) (string, int) {
-	t.Helper()
-	cmd := exec.Command(awsCLI, append([]string{"configure"}, args...)...)
-	cmd.Env = cliEnv(dir, configFile)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return string(out), exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running aws configure %v: %v", args, err)
-	}
-	return strings.TrimSpace(string(out)), 0
-}
 
 // cliFile is one generated file and what the CLI must read from it.
 type cliFile struct {
@@ -93,13 +41,13 @@ func cliFiles(t *testing.T) []cliFile {
 
 func TestAWSCLIListsExactlyTheGeneratedProfilesAndReadsTheirRoleAndMFA(t *testing.T) {
 	t.Parallel()
-	requireAWSCLI(t)
+	awsclitest.Require(t)
 	for _, f := range cliFiles(t) {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			file := writeFile(t, dir, "config", f.content)
-			out, code := awsConfigure(t, dir, file, "list-profiles")
+			out, code := awsclitest.Configure(t, file, "list-profiles")
 			if code != 0 {
 				t.Fatalf("list-profiles exit %d", code)
 			}
@@ -114,13 +62,13 @@ func TestAWSCLIListsExactlyTheGeneratedProfilesAndReadsTheirRoleAndMFA(t *testin
 				t.Errorf("list-profiles = %v, want %v", got, want)
 			}
 			for _, r := range f.roles {
-				if arn, code := awsConfigure(t, dir, file, "get", KeyRoleARN, "--profile", r.ProfileName); code != 0 || arn != r.ARN {
+				if arn, code := awsclitest.Configure(t, file, "get", KeyRoleARN, "--profile", r.ProfileName); code != 0 || arn != r.ARN {
 					t.Errorf("role_arn of %s = %q (exit %d), want %s", r.ProfileName, arn, code, r.ARN)
 				}
 				if f.user == nil {
 					continue
 				}
-				serial, code := awsConfigure(t, dir, file, "get", KeyMFASerial, "--profile", r.ProfileName)
+				serial, code := awsclitest.Configure(t, file, "get", KeyMFASerial, "--profile", r.ProfileName)
 				switch {
 				case r.RequireMFA || f.user.MFAEverywhere:
 					if code != 0 || serial != f.user.MFASerial {
@@ -139,7 +87,7 @@ func TestAWSCLIListsExactlyTheGeneratedProfilesAndReadsTheirRoleAndMFA(t *testin
 // write what the config file says: the SDK reads the same profile from both.
 func TestConfigureCommandsWriteWhatTheConfigFileSays(t *testing.T) {
 	t.Parallel()
-	requireAWSCLI(t)
+	awsclitest.Require(t)
 	dev := devLayout(t)
 	edge := mustLoad(t, edgeOrganization)
 	user(t, edge, "dana").MFAEverywhere = true
@@ -168,13 +116,13 @@ func TestConfigureCommandsWriteWhatTheConfigFileSays(t *testing.T) {
 			if err := os.Mkdir(bin, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Symlink(awsCLI, filepath.Join(bin, "aws")); err != nil {
+			if err := os.Symlink(awsclitest.Path, filepath.Join(bin, "aws")); err != nil {
 				t.Fatal(err)
 			}
 			written := filepath.Join(dir, "written-config")
 			script := writeFile(t, dir, "commands.sh", tc.commands)
 			cmd := exec.Command("sh", "-eu", script)
-			cmd.Env = cliEnv(dir, written)
+			cmd.Env = awsclitest.Env(dir, written)
 			cmd.Env[0] = "PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("running the commands: %v\n%s", err, out)

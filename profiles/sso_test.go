@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"iam-layout/contract"
+	"iam-layout/internal/awsclitest"
 	"iam-layout/layout"
 	"iam-layout/stackfile"
 )
@@ -180,7 +181,7 @@ func TestEverySSOProfileReadsBackThroughTheSDKWithItsSession(t *testing.T) {
 
 func TestAWSCLIListsTheSSOProfilesAndReadsTheirAccountAndPermissionSet(t *testing.T) {
 	t.Parallel()
-	requireAWSCLI(t)
+	awsclitest.Require(t)
 	for _, f := range ssoFixtures(t)[:2] {
 		files := ssoFiles(t, f)
 		if f.layout.IAMAccess() {
@@ -193,7 +194,7 @@ func TestAWSCLIListsTheSSOProfilesAndReadsTheirAccountAndPermissionSet(t *testin
 				t.Parallel()
 				dir := t.TempDir()
 				path := writeFile(t, dir, "config", file.content)
-				out, code := awsConfigure(t, dir, path, "list-profiles")
+				out, code := awsclitest.Configure(t, path, "list-profiles")
 				if code != 0 {
 					t.Fatalf("list-profiles exit %d", code)
 				}
@@ -224,7 +225,7 @@ func TestAWSCLIListsTheSSOProfilesAndReadsTheirAccountAndPermissionSet(t *testin
 						keys[KeySSOSession] = f.layout.IdentityCenter.SessionName
 					}
 					for key, want := range keys {
-						if got, code := awsConfigure(t, dir, path, "get", key, "--profile", pl.ProfileName); code != 0 || got != want {
+						if got, code := awsclitest.Configure(t, path, "get", key, "--profile", pl.ProfileName); code != 0 || got != want {
 							t.Errorf("%s of %s = %q (exit %d), want %s", key, pl.ProfileName, got, code, want)
 						}
 					}

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"iam-layout/handover"
+	"iam-layout/internal/awsclitest"
 	"iam-layout/layout"
 	"iam-layout/synthetic"
 )
@@ -507,7 +508,7 @@ func TestTheHandOverScriptStopsLoudlyAndResumesWhereItStopped(t *testing.T) {
 // get as far as connecting, past its own parsing and parameter validation.
 func TestTheHandOverScriptsAWSCallsPassTheRealCLIsValidation(t *testing.T) {
 	t.Parallel()
-	requireAWSCLI(t)
+	awsclitest.Require(t)
 	plan := handoverScripts(t)["the dev organization"]
 	world := newFakeWorld(t)
 	res := world.run(t, mustScript(t, plan))
@@ -543,7 +544,7 @@ func TestTheHandOverScriptsAWSCallsPassTheRealCLIsValidation(t *testing.T) {
 				}
 			}
 			args = append(args, "--endpoint-url", "http://127.0.0.1:9", "--cli-connect-timeout", "2", "--cli-read-timeout", "2")
-			cmd := exec.Command(awsCLI, args...)
+			cmd := exec.Command(awsclitest.Path, args...)
 			cmd.Env = []string{
 				"PATH=/usr/bin:/bin", "HOME=" + home, "LC_ALL=C.UTF-8",
 				"AWS_ACCESS_KEY_ID=AKIADUMMY", "AWS_SECRET_ACCESS_KEY=dummy", "AWS_SESSION_TOKEN=dummy",
@@ -563,20 +564,4 @@ func TestTheHandOverScriptsAWSCallsPassTheRealCLIsValidation(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-}
-
-// awsCLI is Debian's AWS CLI, called by path: an older aws may come first on
-// PATH.
-const awsCLI = "/usr/bin/aws"
-
-// requireAWSCLI skips without the CLI, except in CI (.ci/run sets
-// IAM_LAYOUT_CI and installs it), where its absence is a failure.
-func requireAWSCLI(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(awsCLI); err != nil {
-		if os.Getenv("IAM_LAYOUT_CI") != "" {
-			t.Fatalf("%s is missing in CI: .ci/run installs it (apt-get install awscli)", awsCLI)
-		}
-		t.Skipf("%s is not installed (apt-get install awscli)", awsCLI)
-	}
 }
