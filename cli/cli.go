@@ -8,8 +8,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -128,34 +126,18 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 // runCommand runs one command; its first format is the default.
 func runCommand(name string, args []string, stdout, stderr io.Writer, formats []string, withUser bool) int {
-	fs := flag.NewFlagSet("iam-layout "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	stack := fs.String("stack", "", "stack whose Pulumi.<stack>.yaml to read")
-	dir := fs.String("dir", ".", "project directory (holding Pulumi.yaml)")
-	format := fs.String("format", formats[0], "what to print")
+	fs := newStackFlags(name, formats)
 	var user *string
 	var wr *writeOptions
 	if withUser {
 		user = fs.String("user", "", "one user's profiles instead of the organization's")
-		wr = addWriteFlags(fs)
+		wr = addWriteFlags(fs.FlagSet)
 		args = joinWriteValue(args)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageText)
-			return ExitOK
-		}
-		fmt.Fprintf(stderr, "iam-layout %s: %v\n%s", name, err, usageText)
-		return ExitUsage
+	if code, ok := fs.parse(args, stdout, stderr); !ok {
+		return code
 	}
-	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "iam-layout %s: --stack is required and nothing else may follow the flags\n%s", name, usageText)
-		return ExitUsage
-	}
-	if !contains(formats, *format) {
-		fmt.Fprintf(stderr, "iam-layout %s: unknown format %q (one of: %s)\n", name, *format, strings.Join(formats, ", "))
-		return ExitUsage
-	}
+	stack, dir, format := fs.stack, fs.dir, fs.format
 	if wr != nil {
 		if err := wr.check(*format); err != nil {
 			fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)

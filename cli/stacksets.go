@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"iam-layout/handover"
 	"iam-layout/stackfile"
@@ -25,27 +22,11 @@ var stackSetsFormats = []string{FormatTemplates, FormatHandover, FormatImport}
 // default.
 func runStackSets(args []string, stdout, stderr io.Writer) int {
 	const name = "stacksets"
-	fs := flag.NewFlagSet("iam-layout "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	stack := fs.String("stack", "", "stack whose Pulumi.<stack>.yaml to read")
-	dir := fs.String("dir", ".", "project directory (holding Pulumi.yaml)")
-	format := fs.String("format", stackSetsFormats[0], "what to print")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageText)
-			return ExitOK
-		}
-		fmt.Fprintf(stderr, "iam-layout %s: %v\n%s", name, err, usageText)
-		return ExitUsage
+	fs := newStackFlags(name, stackSetsFormats)
+	if code, ok := fs.parse(args, stdout, stderr); !ok {
+		return code
 	}
-	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "iam-layout %s: --stack is required and nothing else may follow the flags\n%s", name, usageText)
-		return ExitUsage
-	}
-	if !contains(stackSetsFormats, *format) {
-		fmt.Fprintf(stderr, "iam-layout %s: unknown format %q (one of: %s)\n", name, *format, strings.Join(stackSetsFormats, ", "))
-		return ExitUsage
-	}
+	stack, dir, format := fs.stack, fs.dir, fs.format
 	value, err := stackSetsOutput(*dir, *stack, *format)
 	if err != nil {
 		fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -16,24 +14,13 @@ import (
 // --workload (and --account when the workload is placed in several
 // accounts) the CI snippet of one placement, as the output holds it.
 func runWorkloads(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("iam-layout workloads", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	stack := fs.String("stack", "", "stack whose Pulumi.<stack>.yaml to read")
-	dir := fs.String("dir", ".", "project directory (holding Pulumi.yaml)")
+	fs := newStackFlags("workloads", nil)
 	workload := fs.String("workload", "", "print this workload's CI snippet")
 	account := fs.String("account", "", "the account of the snippet, when the workload has several")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageText)
-			return ExitOK
-		}
-		fmt.Fprintf(stderr, "iam-layout workloads: %v\n%s", err, usageText)
-		return ExitUsage
+	if code, ok := fs.parse(args, stdout, stderr); !ok {
+		return code
 	}
-	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "iam-layout workloads: --stack is required and nothing else may follow the flags\n%s", usageText)
-		return ExitUsage
-	}
+	stack, dir := fs.stack, fs.dir
 	if *account != "" && *workload == "" {
 		fmt.Fprintf(stderr, "iam-layout workloads: --account goes with --workload\n")
 		return ExitUsage
