@@ -520,6 +520,7 @@ func checkIAMOnlyKeys(s *Spec, ps *Problems) {
 	refuse(joinPath(keySecurity, keyRequireSessionNameMatchesUser), s.Security.RequireSessionNameMatchesUser, why)
 	refuse(joinPath(keySecurity, keyAllowSourceIdentity), s.Security.AllowSourceIdentity, why)
 	refuse(joinPath(keySecurity, keyAllowTagSession), s.Security.AllowTagSession, why)
+	refuse(joinPath(keySecurity, keyTrust), s.Security.Trust != "", why)
 	refuse(joinPath(keyProfiles, keySourceProfile), s.Profiles.SourceProfile != "", why)
 	refuse(joinPath(keyProfiles, keyCredentialSource), s.Profiles.CredentialSource != "", why)
 	refuse(joinPath(keyProfiles, keyDurationSeconds), s.Profiles.DurationSeconds != 0, why+": sso sessions last the permission set's sessionDuration")

@@ -105,6 +105,12 @@ type Role struct {
 	TrustedAccounts []string
 	// Groups are the groups allowed to assume this role.
 	Groups []*Group
+	// TrustedUsers are, under security.trust: members, the users the trust
+	// of the role definition names: the members of every group granted any
+	// placement of the definition (a workload's testers included), sorted
+	// by name and shared by the definition's placements. Nil in account
+	// mode.
+	TrustedUsers []*User
 	// StackSetName is the StackSet that delivers the role definition in
 	// stackSets delivery.
 	StackSetName string

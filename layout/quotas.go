@@ -28,6 +28,8 @@ type Security struct {
 	RequireSessionNameMatchesUser bool
 	AllowSourceIdentity           bool
 	AllowTagSession               bool
+	// Trust is TrustAccount or TrustMembers (trust.go).
+	Trust string
 }
 
 // PolicySize is a document's size as IAM counts it against its quotas:
@@ -60,6 +62,7 @@ func resolveQuotas(s *Spec, l *Layout, ps *Problems) {
 	inRange(keyManagedPoliciesPerRole, l.Quotas.ManagedPoliciesPerRole, 1, MaxManagedPoliciesPerRoleRaw, "IAM attaches 10 managed policies per role by default and up to 20 when raised")
 	inRange(keyRoleInlinePolicySize, l.Quotas.RoleInlinePolicySize, minDocumentQuota, DefaultRoleInlinePolicySize, "IAM's aggregate inline policy size per role cannot be raised above 10240")
 	l.Security = Security(s.Security)
+	l.Security.Trust = orDefault(s.Security.Trust, TrustAccount)
 }
 
 // checkAliases validates former names of a key of the given kind.

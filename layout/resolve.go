@@ -78,6 +78,7 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	groups := resolveGroups(s, l, ps)
 	finishWorkloads(s, l, groups, ps)
 	resolveUsers(s, l, groups, ps)
+	resolveTrust(l, ps)
 	checkDeclaresSomething(s, ps)
 	checkRemoveMembers(l, ps)
 	resolveIdentityCenter(s, l, ps)

@@ -280,6 +280,9 @@ var (
 				Description: "Allow `sts:SetSourceIdentity` in trust policies and grants."},
 			{Name: keyAllowTagSession, Kind: KindBoolean, Default: false,
 				Description: "Allow `sts:TagSession` in trust policies and grants."},
+			{Name: keyTrust, Kind: KindString, Default: TrustAccount, Enum: trustModes,
+				Description: "Who a role's trust lets in from the management account. `account`: the whole account, leaving the decision to its identity policies (so an administrator allowed `sts:AssumeRole` on `*` gets in too). `members` (recommended): only the users of the groups granted the role definition, by ARN, refused to anyone else by the trust itself.",
+				See:         "[Closed trust](guardrails.md#closed-trust)"},
 		}}
 
 	organizationKeys = define(&Key{Name: "organization", Kind: KindObject,

@@ -56,6 +56,9 @@ type SecuritySpec struct {
 	AllowSourceIdentity bool
 	// AllowTagSession allows sts:TagSession likewise.
 	AllowTagSession bool
+	// Trust is who a role's trust lets in from the management account:
+	// TrustAccount or TrustMembers; empty means TrustAccount.
+	Trust string
 }
 
 // ProfilesSpec says how ~/.aws/config profiles are rendered for the roles.
@@ -226,6 +229,7 @@ const (
 	keyRequireSessionNameMatchesUser = "requireSessionNameMatchesUser"
 	keyAllowSourceIdentity           = "allowSourceIdentity"
 	keyAllowTagSession               = "allowTagSession"
+	keyTrust                         = "trust"
 
 	keyProtect             = "protect"
 	keyRetainOnDelete      = "retainOnDelete"
@@ -283,6 +287,7 @@ func parseSpec(d *decoder, raw json.RawMessage) *Spec {
 	s.Security.RequireSessionNameMatchesUser, _ = d.boolean(joinPath(keySecurity, keyRequireSessionNameMatchesUser), sec[keyRequireSessionNameMatchesUser])
 	s.Security.AllowSourceIdentity, _ = d.boolean(joinPath(keySecurity, keyAllowSourceIdentity), sec[keyAllowSourceIdentity])
 	s.Security.AllowTagSession, _ = d.boolean(joinPath(keySecurity, keyAllowTagSession), sec[keyAllowTagSession])
+	s.Security.Trust = d.str(joinPath(keySecurity, keyTrust), sec[keyTrust])
 
 	d.each(keyAccounts, f[keyAccounts], func(path, name string, raw json.RawMessage) {
 		a := d.fields(path, raw, accountKeys)

@@ -2,6 +2,8 @@ package policies
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/micahhausler/aws-iam-policy/policy"
 
@@ -72,7 +74,7 @@ func Build(l *layout.Layout) (*Documents, error) {
 			}
 			byDefinition[r.Name] = text
 			if size := layout.PolicySize(text); size > l.Quotas.TrustPolicySize {
-				problems.Addf("roles."+r.Name, "the trust policy is %d characters, over the quota of %d (quotas.trustPolicySize)", size, l.Quotas.TrustPolicySize)
+				problems.Addf("roles."+r.Name, "%s", trustTooLarge(l, r, size, ""))
 			}
 		}
 		docs.Trust[r.Key()] = text
@@ -140,4 +142,46 @@ func Build(l *layout.Layout) (*Documents, error) {
 		return nil, err
 	}
 	return docs, nil
+}
+
+// trustTooLarge explains a trust policy over the quota. In members mode the
+// size grows with the people it names, so it says how many there are, how
+// many would fit and the ways out; wayOut is the role kind's own advice.
+func trustTooLarge(l *layout.Layout, r *layout.Role, size int, wayOut string) string {
+	msg := fmt.Sprintf("the trust policy is %d characters, over the quota of %d (quotas.trustPolicySize)", size, l.Quotas.TrustPolicySize)
+	if !l.ClosedTrust() || len(r.TrustedUsers) == 0 {
+		return msg + wayOut
+	}
+	// Each named user costs its quoted ARN and a comma.
+	per := 0
+	for _, u := range r.TrustedUsers {
+		per += len(u.ARN) + 3
+	}
+	per = (per + len(r.TrustedUsers) - 1) / len(r.TrustedUsers)
+	fit := max(0, len(r.TrustedUsers)-(size-l.Quotas.TrustPolicySize+per-1)/per)
+	next := "ask AWS to raise the role trust policy length quota (4,096 at most) and set quotas.trustPolicySize, or "
+	if l.Quotas.TrustPolicySize >= 4096 {
+		next = ""
+	}
+	return fmt.Sprintf("%s: under security.trust: %s it names the %d users of the groups granted %s (%s), about %d of whom would fit; %sgive the role definition to fewer groups (a definition per team), or keep security.trust: %s for this stack",
+		msg, layout.TrustMembers, len(r.TrustedUsers), r.Name, groupNames(r.Name, l), fit, next, layout.TrustAccount)
+}
+
+// groupNames lists the groups granted any placement of a role definition.
+func groupNames(role string, l *layout.Layout) string {
+	seen := map[string]bool{}
+	var names []string
+	for _, r := range l.Roles {
+		if r.Name != role {
+			continue
+		}
+		for _, g := range r.Groups {
+			if !seen[g.Name] {
+				seen[g.Name] = true
+				names = append(names, g.Name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }

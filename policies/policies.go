@@ -34,6 +34,7 @@ const (
 
 	// Statement IDs: IAM allows only letters and digits.
 	SidTrustManagementAccount = "TrustManagementAccount"
+	SidTrustMembers           = "TrustMembers"
 	SidTrustThirdParties      = "TrustThirdParties"
 	SidAssumeRoles            = "AssumeRoles"
 	SidAssumeRolesWithMFA     = "AssumeRolesWithMFA"
@@ -49,11 +50,13 @@ func mfaCondition(maxAgeSeconds int) map[string]map[string]*policy.ConditionValu
 	}
 }
 
-// Trust is a role's trust policy: the management account's principals may
-// assume it when their own policies allow them to, and, for MFA roles, only
-// with a recent MFA sign-in. Conditions sit on every Allow, so no plain
-// statement remains as a bypass. Third-party accounts get a statement of
-// their own, always with the external ID.
+// Trust is a role's trust policy. In account mode the management account's
+// principals may assume it when their own policies allow them to; in members
+// mode (security.trust: members) only the users the definition is granted to,
+// named by ARN, so anyone else is refused by the trust itself. For MFA roles
+// the MFA conditions sit on every Allow, so no plain statement remains as a
+// bypass. Third-party accounts get a statement of their own, always with the
+// external ID.
 func Trust(l *layout.Layout, r *layout.Role) *policy.Policy {
 	condition := func() map[string]map[string]*policy.ConditionValue {
 		c := map[string]map[string]*policy.ConditionValue{}
@@ -68,13 +71,16 @@ func Trust(l *layout.Layout, r *layout.Role) *policy.Policy {
 		}
 		return c
 	}
-	doc := &policy.Policy{Version: policy.VersionLatest, Statements: policy.NewStatementOrSlice(policy.Statement{
-		Sid:       SidTrustManagementAccount,
-		Effect:    policy.EffectAllow,
-		Principal: policy.NewAWSPrincipal(layout.RootARN(l.Partition, l.MasterAccountID)),
-		Action:    assumeActions(l),
-		Condition: condition(),
-	})}
+	doc := &policy.Policy{Version: policy.VersionLatest, Statements: policy.NewStatementOrSlice()}
+	if sid, principals := managementPrincipals(l, r); len(principals) > 0 {
+		doc.Statements.Add(policy.Statement{
+			Sid:       sid,
+			Effect:    policy.EffectAllow,
+			Principal: policy.NewAWSPrincipal(principals...),
+			Action:    assumeActions(l),
+			Condition: condition(),
+		})
+	}
 	if len(r.TrustedAccounts) > 0 {
 		roots := make([]string, len(r.TrustedAccounts))
 		for i, id := range r.TrustedAccounts {
@@ -89,6 +95,21 @@ func Trust(l *layout.Layout, r *layout.Role) *policy.Policy {
 		})
 	}
 	return doc
+}
+
+// managementPrincipals are who a role's trust lets in from the management
+// account, and the statement's Sid: the account root, or in members mode the
+// ARNs of the users the definition is granted to (none when it is granted to
+// nobody: validation allows that only for roles trusted otherwise).
+func managementPrincipals(l *layout.Layout, r *layout.Role) (string, []string) {
+	if !l.ClosedTrust() {
+		return SidTrustManagementAccount, []string{layout.RootARN(l.Partition, l.MasterAccountID)}
+	}
+	arns := make([]string, len(r.TrustedUsers))
+	for i, u := range r.TrustedUsers {
+		arns[i] = u.ARN
+	}
+	return SidTrustMembers, arns
 }
 
 // assumeActions is sts:AssumeRole plus the session options the organization

@@ -93,7 +93,7 @@ func buildWorkloadTrust(l *layout.Layout, r *layout.Role, docs *Documents, measu
 	if !measured[r.Name] {
 		measured[r.Name] = true
 		if size := layout.PolicySize(text); size > l.Quotas.TrustPolicySize {
-			problems.Addf("workloads."+r.Name, "the trust policy is %d characters, over the quota of %d (quotas.trustPolicySize): fewer subjects, or a pattern", size, l.Quotas.TrustPolicySize)
+			problems.Addf("workloads."+r.Name, "%s", trustTooLarge(l, r, size, ": fewer subjects, or a pattern"))
 		}
 	}
 	return nil

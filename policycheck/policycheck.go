@@ -51,6 +51,9 @@ type checker struct {
 	// docs are the documents providers delivery would create; the
 	// StackSets check holds templates to them.
 	docs *policies.Documents
+	// members caches, in members mode, each role definition's declared
+	// members by ARN.
+	members map[string]map[string]bool
 }
 
 func (c *checker) fail(doc, text, format string, args ...any) {
@@ -115,13 +118,24 @@ func (c *checker) trust(r *layout.Role, text string) {
 	if size := layout.PolicySize(text); size > c.l.Quotas.TrustPolicySize {
 		c.fail(name, text, "is %d characters, over the quota of %d", size, c.l.Quotas.TrustPolicySize)
 	}
-	allowed := map[string]bool{layout.RootARN(c.l.Partition, c.l.MasterAccountID): true}
+	// Who may be trusted from the management account: its root in account
+	// mode; in members mode exactly the declared members, every one of
+	// them, and nothing that stands for the whole account.
+	members := c.declaredMembers(r)
+	allowed := map[string]bool{}
+	if members == nil {
+		allowed[layout.RootARN(c.l.Partition, c.l.MasterAccountID)] = true
+	}
+	for arn := range members {
+		allowed[arn] = true
+	}
 	thirdParty := map[string]bool{}
 	for _, id := range r.TrustedAccounts {
 		root := layout.RootARN(c.l.Partition, id)
 		allowed[root], thirdParty[root] = true, true
 	}
 	trustsMaster := false
+	named := map[string]bool{}
 	web := newWebIdentityCheck(c, r, name, text)
 	for i, st := range doc.Statements.Values() {
 		at := fmt.Sprintf("Statement[%d] ", i)
@@ -141,16 +155,22 @@ func (c *checker) trust(r *layout.Role, text string) {
 				c.fail(name, text, "%strusts a %s principal; only accounts are trusted", at, kind)
 			}
 		}
-		hasThirdParty := false
+		hasThirdParty, hasMember := false, false
 		for _, p := range values(st.Principal.AWS()) {
 			switch {
+			case !allowed[p] && members != nil:
+				c.fail(name, text, "%strusts %q, who is not a declared member of a group granted %s (security.trust: %s)", at, p, r.Name, layout.TrustMembers)
 			case !allowed[p]:
 				c.fail(name, text, "%strusts %q, wider than the management account and the declared third parties", at, p)
 			case thirdParty[p]:
 				hasThirdParty = true
 			default:
-				trustsMaster = true
+				trustsMaster, hasMember = true, true
+				named[p] = true
 			}
+		}
+		if hasMember && members != nil {
+			c.onlyNarrowingConditions(name, text, at, st)
 		}
 		if r.RequireMFA {
 			c.requireMFA(name, text, at, st)
@@ -163,8 +183,65 @@ func (c *checker) trust(r *layout.Role, text string) {
 		}
 	}
 	web.finish(trustsMaster)
+	if members != nil {
+		var missing []string
+		for arn := range members {
+			if !named[arn] {
+				missing = append(missing, arn)
+			}
+		}
+		if len(missing) > 0 {
+			sort.Strings(missing)
+			c.fail(name, text, "does not trust declared members %s", strings.Join(missing, ", "))
+		}
+		return
+	}
 	if !trustsMaster && (r.Workload == nil || len(r.Workload.Testers) > 0) {
 		c.fail(name, text, "does not trust the management account %s", c.l.MasterAccountID)
+	}
+}
+
+// declaredMembers is, in members mode, the set of user ARNs a role
+// definition's trust must name, read from the groups granted each of its
+// placements (not from the layout's own list of them); nil in account mode.
+func (c *checker) declaredMembers(r *layout.Role) map[string]bool {
+	if !c.l.ClosedTrust() {
+		return nil
+	}
+	if c.members == nil {
+		c.members = map[string]map[string]bool{}
+		for _, p := range c.l.Roles {
+			set := c.members[p.Name]
+			if set == nil {
+				set = map[string]bool{}
+				c.members[p.Name] = set
+			}
+			for _, g := range p.Groups {
+				for _, u := range g.Members {
+					set[u.ARN] = true
+				}
+			}
+		}
+	}
+	return c.members[r.Name]
+}
+
+// narrowing are the conditions a members-mode trust may put on its
+// members: each only narrows who of them gets in. Anything else would be a
+// second way of deciding who is trusted, which the principals alone decide.
+var narrowing = map[string]map[string]bool{
+	policies.OpBool:            {policies.KeyMFAPresent: true},
+	policies.OpNumericLessThan: {policies.KeyMFAAge: true},
+	policies.OpStringEquals:    {policies.KeyExternalID: true},
+}
+
+func (c *checker) onlyNarrowingConditions(name, text, at string, st policy.Statement) {
+	for op, keys := range st.Condition {
+		for key := range keys {
+			if !narrowing[op][key] {
+				c.fail(name, text, "%sputs %s %s on the declared members: under security.trust: %s the principals alone say who gets in, narrowed only by MFA and ExternalId", at, op, key, layout.TrustMembers)
+			}
+		}
 	}
 }
 
