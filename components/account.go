@@ -22,6 +22,10 @@ type AccountArgs struct {
 	// CloudFormation StackSets: every role, attachment and inline policy is
 	// retained when it later leaves the stack, so the move deletes nothing.
 	Handover bool
+	// TrustDependsOn holds, by role name, the users the stack creates
+	// that the role's trust names (security.trust: members): IAM refuses a
+	// trust naming a user that does not exist yet.
+	TrustDependsOn map[string][]pulumi.Resource
 }
 
 // Account is one child account: the provider that reaches it and the roles
@@ -86,6 +90,10 @@ func NewAccount(ctx *pulumi.Context, name string, args *AccountArgs, opts ...pul
 			// The trust names the provider by its ARN, a plain string:
 			// only this orders the two (workloads.go).
 			roleOpts = append(roleOpts, pulumi.DependsOn([]pulumi.Resource{comp.OIDCProviders[r.Workload.Issuer.Host]}))
+		}
+		if users := args.TrustDependsOn[r.Name]; len(users) > 0 {
+			// Likewise the members a closed trust names by ARN.
+			roleOpts = append(roleOpts, pulumi.DependsOn(users))
 		}
 		// A retained role keeps its attachments and inline policies:
 		// deleting them would leave a live role stripped of its access.

@@ -91,6 +91,10 @@ type RoleStackSetArgs struct {
 	// must wait for: a workload role's trust names the account's OIDC
 	// provider, created by another StackSet's instance.
 	InstanceDependsOn map[string][]pulumi.Resource
+	// DependsOn is what the StackSet itself waits for: the users the stack
+	// creates that the template's closed trust names. Its instances follow
+	// it, and a template update reaches the accounts only through it.
+	DependsOn []pulumi.Resource
 }
 
 // RoleStackSet is one role definition delivered by CloudFormation: its
@@ -132,7 +136,11 @@ func NewRoleStackSet(ctx *pulumi.Context, name string, args *RoleStackSetArgs, o
 		return nil, fmt.Errorf("registering StackSet %s: %w", ss.Name, err)
 	}
 	parent := pulumi.Parent(comp)
-	set, err := cloudformation.NewStackSet(ctx, ss.RoleName, stackSetArgs(ss, s, args.Administration), stackSetOptions(parent, args.Administration)...)
+	setOpts := stackSetOptions(parent, args.Administration)
+	if len(args.DependsOn) > 0 {
+		setOpts = append(setOpts, pulumi.DependsOn(args.DependsOn))
+	}
+	set, err := cloudformation.NewStackSet(ctx, ss.RoleName, stackSetArgs(ss, s, args.Administration), setOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating StackSet (%s): %w", ss.Name, err)
 	}

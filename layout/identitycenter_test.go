@@ -372,8 +372,10 @@ func TestIdentityCenterProblemsAreReportedTogetherWithTheirPaths(t *testing.T) {
 				at(org, "groups", "alfie-developers")["mfaSelfService"] = true
 				at(org, "users", "bob")["create"] = true
 				at(org, "profiles")["sourceProfile"] = "me"
+				org["security"] = map[string]any{"trust": "members"}
 			},
 			want: []string{
+				"security.trust: applies to IAM users, groups and roles",
 				"mfaMaxAgeSeconds: cannot be enforced per permission set: Identity Center asks for MFA at sign-in",
 				"roles.AlfieReadOnly.requireMfa: cannot be enforced per permission set",
 				"roles.AlfieReadOnly.path: applies to IAM users, groups and roles",

@@ -27,7 +27,7 @@ func ciMatrix(t *testing.T) Matrix {
 func TestTheAccessMatrixShowsTheWorkloads(t *testing.T) {
 	t.Parallel()
 	m := ciMatrix(t)
-	md := m.Markdown()
+	md := tableOf(t, m)
 	people, workloads, ok := strings.Cut(md, "\n\n")
 	if !ok {
 		t.Fatalf("no workloads table:\n%s", md)

@@ -27,12 +27,15 @@ type Matrix struct {
 	// Workloads are the CI workloads, whose roles are among the grants:
 	// who else may assume them.
 	Workloads []*layout.Workload
+	// Trust is the layout's security.trust: whether the users listed are
+	// all who can get in (members) or only those the file grants (account).
+	Trust string
 }
 
 // AccessMatrix derives the matrix from the layout's group grants: the same
 // grants the group policies are built from.
 func AccessMatrix(l *layout.Layout) Matrix {
-	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles)), SSO: ssoMatrix(l), Workloads: l.Workloads}
+	m := Matrix{MasterAccountID: l.MasterAccountID, Grants: make([]Grant, 0, len(l.Roles)), SSO: ssoMatrix(l), Workloads: l.Workloads, Trust: l.Security.Trust}
 	if !l.IAMAccess() {
 		return m
 	}
@@ -91,6 +94,7 @@ func (m Matrix) Markdown() string {
 		return m.markdownWithSSO()
 	}
 	var b strings.Builder
+	b.WriteString(m.TrustNote())
 	b.WriteString("| " + strings.Join(MatrixColumns, " | ") + " |\n")
 	b.WriteString(strings.Repeat("|---", len(MatrixColumns)) + "|\n")
 	for _, g := range m.Grants {
@@ -108,6 +112,23 @@ func (m Matrix) Markdown() string {
 	}
 	m.workloadsMarkdown(&b)
 	return b.String()
+}
+
+// TrustNote says, above the table, how far the users listed are everyone
+// who can assume the roles: a matrix read as complete when the trust
+// admits the whole management account would hide its administrators.
+// Empty when no IAM role is laid out.
+func (m Matrix) TrustNote() string {
+	if len(m.Grants) == 0 {
+		return ""
+	}
+	if m.Trust == layout.TrustMembers {
+		return "Trust: `" + layout.TrustMembers + "`. Each role's trust names the users of the groups granted its definition, by ARN: " +
+			"nobody else can assume it, whatever their own policies allow.\n\n"
+	}
+	return "Trust: `" + layout.TrustAccount + "`. Each role trusts the whole management account " + m.MasterAccountID +
+		": besides the users listed, anyone there whose own policies allow `sts:AssumeRole` on the role " +
+		"(an administrator, a CI user allowed `*`) can assume it. `security.trust: " + layout.TrustMembers + "` closes that.\n\n"
 }
 
 // profileCell is a role's profile, or NoProfile for a workload's role

@@ -52,6 +52,18 @@ func expectedAccess(l *layout.Layout) map[string]access {
 }
 
 // parseMarkdown reads the table back into rows by role key.
+// tableOf is the matrix's Markdown without the trust note above its
+// tables, failing when the note is not the one for the layout's mode.
+func tableOf(t *testing.T, m Matrix) string {
+	t.Helper()
+	md := m.Markdown()
+	note := m.TrustNote()
+	if note == "" || !strings.HasPrefix(md, note) {
+		t.Fatalf("the matrix does not start with its trust note %q:\n%s", note, md)
+	}
+	return strings.TrimPrefix(md, note)
+}
+
 func parseMarkdown(t *testing.T, text string) map[string]access {
 	t.Helper()
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
@@ -91,14 +103,14 @@ func TestAccessMatrixTableSaysWhoMayAssumeWhichRoleAndWithWhatMFA(t *testing.T) 
 	for _, f := range fixtures(t) {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
-			got := parseMarkdown(t, AccessMatrix(f.layout).Markdown())
+			got := parseMarkdown(t, tableOf(t, AccessMatrix(f.layout)))
 			if want := expectedAccess(f.layout); !reflect.DeepEqual(got, want) {
 				t.Errorf("matrix:\n got %v\nwant %v", got, want)
 			}
 		})
 	}
 	// What the seeds promise, literally.
-	got := parseMarkdown(t, AccessMatrix(devLayout(t)).Markdown())["production/AlfieDatabaseShutdown"]
+	got := parseMarkdown(t, tableOf(t, AccessMatrix(devLayout(t))))["production/AlfieDatabaseShutdown"]
 	want := access{AccountID: "123456789012", Profile: "alfie-production-db-shutdown", MFA: MFADestructive, Groups: []string{"alfie-operators"}, Users: []string{"alice"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("AlfieDatabaseShutdown row = %+v, want %+v", got, want)

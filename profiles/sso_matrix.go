@@ -90,6 +90,7 @@ func (m Matrix) markdownWithSSO() string {
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].key < rows[j].key })
 	var b strings.Builder
+	b.WriteString(m.TrustNote())
 	b.WriteString("| " + strings.Join(SSOMatrixColumns, " | ") + " |\n")
 	b.WriteString(strings.Repeat("|---", len(SSOMatrixColumns)) + "|\n")
 	for _, row := range rows {

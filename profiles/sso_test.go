@@ -272,7 +272,7 @@ func TestMatrixShowsBothKindsOfAccess(t *testing.T) {
 	t.Parallel()
 	l := mustLoad(t, bothOrganization)
 	m := AccessMatrix(l)
-	lines := strings.Split(strings.TrimSpace(m.Markdown()), "\n")
+	lines := strings.Split(strings.TrimSpace(tableOf(t, m)), "\n")
 	if lines[0] != "| "+strings.Join(SSOMatrixColumns, " | ")+" |" {
 		t.Fatalf("header = %s", lines[0])
 	}

@@ -72,20 +72,35 @@ func Run(ctx *pulumi.Context) error {
 	// Task 0 is the management account (guardrails, groups and their
 	// policies, people); then come the child accounts of providers
 	// delivery, then the StackSets. They share nothing until the outputs,
-	// so they are registered side by side.
+	// so they are registered side by side; except under closed trust,
+	// where roles' trusts name the users the management account creates:
+	// those come first, and the roles wait for them.
+	var trustDeps map[string][]pulumi.Resource
+	if l.ClosedTrust() {
+		people, err := registerManagement(ctx, l, p.docs, d)
+		if err != nil {
+			return err
+		}
+		trustDeps = trustDependencies(l, people)
+	}
 	createdAccounts := make([]*components.Account, len(accounts))
 	createdSets := make([]*components.RoleStackSet, len(p.stackSets))
 	err = inParallel(1+len(accounts)+len(p.stackSets), func(i int) error {
 		if i == 0 {
-			return registerManagement(ctx, l, p.docs, d)
+			if l.ClosedTrust() {
+				return nil // registered above
+			}
+			_, err := registerManagement(ctx, l, p.docs, d)
+			return err
 		}
 		if i <= len(accounts) {
 			a := accounts[i-1]
 			acct, err := components.NewAccount(ctx, a.Name, &components.AccountArgs{
-				Account:  a,
-				Trust:    p.docs.Trust,
-				Settings: p.settings,
-				Handover: l.StackSets(),
+				Account:        a,
+				Trust:          p.docs.Trust,
+				Settings:       p.settings,
+				Handover:       l.StackSets(),
+				TrustDependsOn: trustDeps,
 			}, components.Renamed(a.Aliases)...)
 			createdAccounts[i-1] = acct
 			return err
@@ -99,6 +114,7 @@ func Run(ctx *pulumi.Context) error {
 			Administration:    admin,
 			WithoutInstances:  l.Delivery.StackSets.AdoptRoles,
 			InstanceDependsOn: workloadDeps[ss.RoleName],
+			DependsOn:         trustDeps[ss.RoleName],
 		})
 		createdSets[j] = set
 		return err
@@ -217,18 +233,19 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 }
 
 // registerManagement registers what lives in the management account: the
-// shared guardrail policies, the groups with their grants, and the people.
-func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, d *deployment) error {
+// shared guardrail policies, the groups with their grants, and the people
+// (returned; nil when there are none).
+func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, d *deployment) (*components.People, error) {
 	if !l.IAMAccess() {
-		return nil
+		return nil, nil
 	}
 	guardrails, err := sharedGuardrails(ctx, docs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	shared, err := sharedGroups(ctx, l)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	groups := make(map[string]*iam.Group, len(l.Groups))
 	for _, g := range l.Groups {
@@ -239,19 +256,40 @@ func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Do
 			OwnedElsewhere: shared[g.Name],
 		}, components.Renamed(g.Aliases)...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.groups[g.Name] = grp
 		if grp.Group != nil {
 			groups[g.Name] = grp.Group
 		}
 	}
-	if len(l.Users) > 0 {
-		if _, err := components.NewPeople(ctx, "people", &components.PeopleArgs{Users: l.Users, Groups: groups}); err != nil {
-			return err
-		}
+	if len(l.Users) == 0 {
+		return nil, nil
 	}
-	return nil
+	return components.NewPeople(ctx, "people", &components.PeopleArgs{Users: l.Users, Groups: groups})
+}
+
+// trustDependencies are, by role definition, the users this stack creates
+// that the definition's closed trust names. Users the file names but does
+// not create must exist before `pulumi up` (docs/guardrails.md).
+func trustDependencies(l *layout.Layout, people *components.People) map[string][]pulumi.Resource {
+	deps := map[string][]pulumi.Resource{}
+	if people == nil {
+		return deps
+	}
+	for _, r := range l.Roles {
+		if _, done := deps[r.Name]; done {
+			continue
+		}
+		users := []pulumi.Resource{}
+		for _, u := range r.TrustedUsers {
+			if created, ok := people.Users[u.Name]; ok {
+				users = append(users, created)
+			}
+		}
+		deps[r.Name] = users
+	}
+	return deps
 }
 
 // deployment is what Run created, for the outputs.

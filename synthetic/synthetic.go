@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"strings"
 
 	"iam-layout/layout"
 )
@@ -190,4 +191,52 @@ func pick(rng *rand.Rand, items []string) []string {
 		out = append(out, items[i])
 	}
 	return out
+}
+
+// RandomMembers is a Random organization under security.trust: members,
+// made valid for it the way a person would: every group has a member and
+// every role definition is granted to a group (or trusted by a third
+// party), so every trust names someone.
+func RandomMembers(rng *rand.Rand) *layout.Spec {
+	s := Random(rng)
+	s.Security.Trust = layout.TrustMembers
+	groups := make([]string, 0, len(s.Groups))
+	for g := 0; g < len(s.Groups); g++ {
+		groups = append(groups, fmt.Sprintf("group-%d", g))
+	}
+	if len(s.Users) == 0 {
+		s.Users["user-0"] = layout.UserSpec{Groups: []string{groups[0]}, Create: true}
+	}
+	member := map[string]bool{}
+	for _, u := range s.Users {
+		for _, g := range u.Groups {
+			member[g] = true
+		}
+	}
+	for _, g := range groups {
+		if !member[g] {
+			u := s.Users["user-0"]
+			u.Groups = append(u.Groups, g)
+			s.Users["user-0"] = u
+		}
+	}
+	granted := map[string]bool{}
+	for _, g := range s.Groups {
+		for _, ref := range g.Roles {
+			_, role, scoped := strings.Cut(ref, "/")
+			if !scoped {
+				role = ref
+			}
+			granted[role] = true
+		}
+	}
+	for r := 0; r < len(s.Roles); r++ {
+		name := fmt.Sprintf("Role%d", r)
+		if !granted[name] && len(s.Roles[name].TrustedAccounts) == 0 {
+			g := s.Groups[groups[0]]
+			g.Roles = append(g.Roles, name)
+			s.Groups[groups[0]] = g
+		}
+	}
+	return s
 }

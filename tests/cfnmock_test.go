@@ -183,6 +183,9 @@ func (m *awsMocks) createStackSetInstance(rec *recorded, state resource.Property
 		if err := m.checkFederatedTrust(account, string(trust)); err != nil {
 			return "", nil, err
 		}
+		if err := m.checkUserPrincipals(string(trust)); err != nil {
+			return "", nil, err
+		}
 		m.cfnRoles = append(m.cfnRoles, cfnRole{StackSet: ss.Name, AccountID: account,
 			ARN: fmt.Sprintf("arn:aws:iam::%s:role%s%s", account, ss.RolePath, ss.RoleName), Trust: string(trust)})
 	}

@@ -17,12 +17,20 @@ func specConfig(t *testing.T, spec *layout.Spec) map[string]string {
 	return withOrganization(specJSON(spec))
 }
 
-// specJSON writes a Spec the way a person would write it in YAML.
+// specJSON writes a Spec the way a person would write it in YAML: the keys
+// the generated organizations (synthetic.Organization, Random) set.
 func specJSON(s *layout.Spec) map[string]any {
 	org := map[string]any{"masterAccountId": s.MasterAccountID}
+	if s.MFAMaxAgeSeconds != 0 {
+		org["mfaMaxAgeSeconds"] = s.MFAMaxAgeSeconds
+	}
 	accounts := map[string]any{}
 	for name, a := range s.Accounts {
-		accounts[name] = map[string]any{"id": a.ID, "environment": a.Environment}
+		account := map[string]any{"id": a.ID, "environment": a.Environment}
+		if a.Protect {
+			account["protect"] = true
+		}
+		accounts[name] = account
 	}
 	roles := map[string]any{}
 	for name, r := range s.Roles {
@@ -33,11 +41,30 @@ func specJSON(s *layout.Spec) map[string]any {
 		if len(r.InlinePolicies) > 0 {
 			role["inlinePolicies"] = r.InlinePolicies
 		}
+		if r.Path != "" {
+			role["path"] = r.Path
+		}
+		if r.RequireMFA != nil {
+			role["requireMfa"] = *r.RequireMFA
+		}
+		if r.ExternalID != "" {
+			role["externalId"] = r.ExternalID
+		}
+		if len(r.TrustedAccounts) > 0 {
+			role["trustedAccounts"] = r.TrustedAccounts
+		}
 		roles[name] = role
 	}
 	groups := map[string]any{}
 	for name, g := range s.Groups {
-		groups[name] = map[string]any{"roles": g.Roles}
+		group := map[string]any{"roles": g.Roles}
+		if g.MFASelfService {
+			group["mfaSelfService"] = true
+		}
+		if g.DenyCascadeCreation {
+			group["denyCascadeCreation"] = true
+		}
+		groups[name] = group
 	}
 	users := map[string]any{}
 	for name, u := range s.Users {
@@ -46,6 +73,17 @@ func specJSON(s *layout.Spec) map[string]any {
 	org["accounts"], org["roles"], org["groups"], org["users"] = accounts, roles, groups, users
 	if s.Profiles.PerUserOutputs != nil {
 		org["profiles"] = map[string]any{"perUserOutputs": *s.Profiles.PerUserOutputs}
+	}
+	if sec := s.Security; sec != (layout.SecuritySpec{}) {
+		security := map[string]any{
+			"requireSessionNameMatchesUser": sec.RequireSessionNameMatchesUser,
+			"allowSourceIdentity":           sec.AllowSourceIdentity,
+			"allowTagSession":               sec.AllowTagSession,
+		}
+		if sec.Trust != "" {
+			security["trust"] = sec.Trust
+		}
+		org["security"] = security
 	}
 	if d := s.Delivery; d.Mode != "" {
 		org["delivery"] = d.Mode

@@ -110,6 +110,11 @@ type awsMocks struct {
 	// oidcProviders are the IAM OIDC providers by account ID and issuer
 	// host, created by iam.OpenIdConnectProvider or by stack instances.
 	oidcProviders map[string]map[string]bool
+	// existingUsers are the ARNs of the management account's users that
+	// exist before the run (the file's users without create); users the
+	// run creates join them as they are created. IAM refuses a trust that
+	// names any other user.
+	existingUsers map[string]bool
 }
 
 func newMocks(master string) *awsMocks {
@@ -259,6 +264,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		if err := m.checkFederatedTrust(rec.AccountID, rec.str("assumeRolePolicy")); err != nil {
 			return "", nil, err
 		}
+		if err := m.checkUserPrincipals(rec.str("assumeRolePolicy")); err != nil {
+			return "", nil, err
+		}
 		set("arn", arn("role"))
 		set("uniqueId", "AROA"+strings.ToUpper(rec.str("name")))
 		return rec.str("name"), state, nil
@@ -303,6 +311,10 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		}
 		set("arn", arn("user"))
 		set("uniqueId", "AIDA"+strings.ToUpper(rec.str("name")))
+		if m.existingUsers == nil {
+			m.existingUsers = map[string]bool{}
+		}
+		m.existingUsers[arn("user")] = true
 		return rec.str("name"), state, nil
 	case typeUserMembership:
 		if err := need("user"); err != nil {

@@ -91,6 +91,27 @@ func (m *awsMocks) checkFederatedTrust(account, text string) error {
 	return nil
 }
 
+// checkUserPrincipals refuses a trust naming a user of the management
+// account that does not exist at that moment, as IAM does ("Invalid
+// principal in policy"): a closed trust must wait for the users it names.
+func (m *awsMocks) checkUserPrincipals(text string) error {
+	var doc policy.Policy
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
+		return fmt.Errorf("MalformedPolicyDocument: %v", err)
+	}
+	for _, st := range doc.Statements.Values() {
+		if st.Principal == nil || st.Principal.AWS() == nil {
+			continue
+		}
+		for _, arn := range st.Principal.AWS().Values() {
+			if strings.HasPrefix(arn, "arn:aws:iam::"+m.master+":user/") && !m.existingUsers[arn] {
+				return fmt.Errorf("MalformedPolicyDocument: Invalid principal in policy: \"AWS\":%q (no such user yet)", arn)
+			}
+		}
+	}
+	return nil
+}
+
 func evaluatesSubject(st policy.Statement, key string) bool {
 	for _, op := range []string{"StringEquals", "StringLike", "StringEqualsIgnoreCase"} {
 		v := st.Condition[op][key]

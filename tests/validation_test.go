@@ -1,8 +1,11 @@
 package tests
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"iam-layout/layout"
 )
 
 // mutate returns the dev organization changed by fn.
@@ -144,6 +147,23 @@ func TestBadConfigIsRejectedWithItsPathAndRegistersNothing(t *testing.T) {
 				obj(o, "roles", "AlfieDatabaseShutdown", "inlinePolicies")["rds-shutdown"] = `{"Statement":[]}`
 			},
 			want: []string{`Version must be "2012-10-17", got ""; Statement must hold at least one statement`},
+		},
+		"closed trust over the trust policy quota": {
+			change: func(o map[string]any) {
+				withTrust(layout.TrustMembers, layout.DeliveryProviders)(o)
+				users := obj(o, "users")
+				for i := 0; i < 60; i++ {
+					users[fmt.Sprintf("engineer-%02d", i)] = map[string]any{"groups": []any{"alfie-developers"}}
+				}
+			},
+			want: []string{"roles.AlfieReadOnly: the trust policy is", "over the quota of 2048 (quotas.trustPolicySize): under security.trust: members it names the 63 users of the groups granted AlfieReadOnly (alfie-developers), about", "ask AWS to raise the role trust policy length quota (4,096 at most) and set quotas.trustPolicySize", "or keep security.trust: account"},
+		},
+		"closed trust naming nobody": {
+			change: func(o map[string]any) {
+				withTrust(layout.TrustMembers, layout.DeliveryProviders)(o)
+				obj(o, "users", "alice")["groups"] = []any{"alfie-developers"}
+			},
+			want: []string{"roles.AlfieDatabaseShutdown: under security.trust: members its trust would name nobody"},
 		},
 		"unknown key": {
 			change: func(o map[string]any) { obj(o, "roles", "AlfieReadOnly")["destructve"] = true },
