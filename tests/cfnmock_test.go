@@ -180,10 +180,7 @@ func (m *awsMocks) createStackSetInstance(rec *recorded, state resource.Property
 		if err != nil {
 			return "", nil, err
 		}
-		if err := m.checkFederatedTrust(account, string(trust)); err != nil {
-			return "", nil, err
-		}
-		if err := m.checkUserPrincipals(string(trust)); err != nil {
+		if err := m.checkTrustPrincipals(account, string(trust)); err != nil {
 			return "", nil, err
 		}
 		m.cfnRoles = append(m.cfnRoles, cfnRole{StackSet: ss.Name, AccountID: account,

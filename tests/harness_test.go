@@ -261,10 +261,7 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 		if err := validJSON("assumeRolePolicy"); err != nil {
 			return "", nil, err
 		}
-		if err := m.checkFederatedTrust(rec.AccountID, rec.str("assumeRolePolicy")); err != nil {
-			return "", nil, err
-		}
-		if err := m.checkUserPrincipals(rec.str("assumeRolePolicy")); err != nil {
+		if err := m.checkTrustPrincipals(rec.AccountID, rec.str("assumeRolePolicy")); err != nil {
 			return "", nil, err
 		}
 		set("arn", arn("role"))

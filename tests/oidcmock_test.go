@@ -62,18 +62,28 @@ func (m *awsMocks) addOIDCProvider(account, rawURL string, clientIDs, thumbprint
 	return host, nil
 }
 
-// checkFederatedTrust refuses a trust policy whose federated principal is
+// checkTrustPrincipals refuses a trust policy naming a user of the
+// management account that does not exist, or whose federated principal is
 // not an OIDC provider that exists in the role's account: IAM validates
 // principals when it creates the role (aws-secure-environment-accelerator
 // #1136: "Invalid principal in policy"). For GitHub's provider it also
 // applies IAM's own rule that the trust must evaluate the sub claim, not
 // scoped to all (the error quoted in nulib/treetop-discovery #8).
-func (m *awsMocks) checkFederatedTrust(account, text string) error {
+func (m *awsMocks) checkTrustPrincipals(account, text string) error {
 	var doc policy.Policy
 	if err := json.Unmarshal([]byte(text), &doc); err != nil {
 		return fmt.Errorf("MalformedPolicyDocument: %v", err)
 	}
 	for _, st := range doc.Statements.Values() {
+		if st.Principal != nil && st.Principal.AWS() != nil {
+			// A closed trust's users must exist already, or have been
+			// created before the role.
+			for _, arn := range st.Principal.AWS().Values() {
+				if strings.HasPrefix(arn, "arn:aws:iam::"+m.master+":user/") && !m.existingUsers[arn] {
+					return fmt.Errorf("MalformedPolicyDocument: Invalid principal in policy: \"AWS\":%q (no such user yet)", arn)
+				}
+			}
+		}
 		if st.Principal == nil || st.Principal.Federated() == nil {
 			continue
 		}
@@ -85,27 +95,6 @@ func (m *awsMocks) checkFederatedTrust(account, text string) error {
 			}
 			if strings.HasPrefix(host, "token.actions.githubusercontent.com") && !evaluatesSubject(st, host+":sub") {
 				return fmt.Errorf("InvalidRequest: Trust policy with trusted principal %s must evaluate, using StringEquals, StringLike or StringEqualsIgnoreCase, %s:sub which is not scoped to all", arn, host)
-			}
-		}
-	}
-	return nil
-}
-
-// checkUserPrincipals refuses a trust naming a user of the management
-// account that does not exist at that moment, as IAM does ("Invalid
-// principal in policy"): a closed trust must wait for the users it names.
-func (m *awsMocks) checkUserPrincipals(text string) error {
-	var doc policy.Policy
-	if err := json.Unmarshal([]byte(text), &doc); err != nil {
-		return fmt.Errorf("MalformedPolicyDocument: %v", err)
-	}
-	for _, st := range doc.Statements.Values() {
-		if st.Principal == nil || st.Principal.AWS() == nil {
-			continue
-		}
-		for _, arn := range st.Principal.AWS().Values() {
-			if strings.HasPrefix(arn, "arn:aws:iam::"+m.master+":user/") && !m.existingUsers[arn] {
-				return fmt.Errorf("MalformedPolicyDocument: Invalid principal in policy: \"AWS\":%q (no such user yet)", arn)
 			}
 		}
 	}

@@ -443,22 +443,22 @@ func TestTheMocksRefuseATrustNamingAMissingProvider(t *testing.T) {
 	t.Parallel()
 	m := newMocks(seedMaster)
 	trust := webTrust(qaID, "token.actions.githubusercontent.com", "sts.amazonaws.com", []string{"repo:a/b:ref:refs/heads/main"}, nil, false)
-	if err := m.checkFederatedTrust(qaID, trust); err == nil || !strings.Contains(err.Error(), "Invalid principal in policy") {
+	if err := m.checkTrustPrincipals(qaID, trust); err == nil || !strings.Contains(err.Error(), "Invalid principal in policy") {
 		t.Errorf("err = %v", err)
 	}
 	if _, err := m.addOIDCProvider(qaID, "https://token.actions.githubusercontent.com", []string{"sts.amazonaws.com"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.checkFederatedTrust(qaID, trust); err != nil {
+	if err := m.checkTrustPrincipals(qaID, trust); err != nil {
 		t.Errorf("err = %v", err)
 	}
 	noSub := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity",
 	  "Principal":{"Federated":"arn:aws:iam::` + qaID + `:oidc-provider/token.actions.githubusercontent.com"},
 	  "Condition":{"ForAllValues:StringLike":{"token.actions.githubusercontent.com:sub":"repo:a/*"}}}]}`
-	if err := m.checkFederatedTrust(qaID, noSub); err == nil || !strings.Contains(err.Error(), "must evaluate") {
+	if err := m.checkTrustPrincipals(qaID, noSub); err == nil || !strings.Contains(err.Error(), "must evaluate") {
 		t.Errorf("err = %v", err)
 	}
-	if err := m.checkFederatedTrust(devID, trust); err == nil {
+	if err := m.checkTrustPrincipals(devID, trust); err == nil {
 		t.Error("a provider of another account accepted")
 	}
 }
