@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"iam-layout/cli"
 	"iam-layout/importfile"
 )
 
@@ -59,5 +60,33 @@ func TestTheImportCommandRefusesBadUsage(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errText, tc.code, tc.want)
 			}
 		})
+	}
+}
+
+// TestTheOfflineCommandsUsageDescribesImportAsItIs: `iam-layout help`
+// (package cli, which cannot link this package) lists import with the same
+// flags and formats as import's own usage.
+func TestTheOfflineCommandsUsageDescribesImportAsItIs(t *testing.T) {
+	t.Parallel()
+	var help, errText bytes.Buffer
+	if code := cli.Run([]string{"help"}, &help, &errText); code != cli.ExitOK {
+		t.Fatalf("help: exit %d: %s", code, errText.String())
+	}
+	usageLine := func(text string) string {
+		for _, l := range strings.Split(text, "\n") {
+			if f := strings.Fields(l); len(f) > 1 && f[0] == "iam-layout" && f[1] == "import" {
+				return strings.Join(f, " ")
+			}
+		}
+		return ""
+	}
+	if got, want := usageLine(help.String()), usageLine(Usage); got != want || want == "" {
+		t.Errorf("help lists %q, import's usage %q", got, want)
+	}
+	_, formats, _ := strings.Cut(help.String(), "\nimport formats")
+	for _, f := range []string{FormatFile, FormatTargets, FormatSkipped} {
+		if !strings.Contains(formats, "\n  "+f+" ") {
+			t.Errorf("help's import formats lack %s:\n%s", f, formats)
+		}
 	}
 }

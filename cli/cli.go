@@ -62,6 +62,8 @@ const usageText = `usage:
   iam-layout workloads --stack NAME [--dir DIR] [--workload NAME [--account NAME]]
   iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
   iam-layout stacksets --stack NAME [--dir DIR] [--format templates|handover|import]
+  iam-layout import   --stack NAME [--dir DIR] [--org ORG] [--format file|targets|skipped]
+  iam-layout help
 
 profiles, matrix and workloads print what the stack's outputs hold, from
 Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
@@ -69,6 +71,8 @@ stacksets prints, for a stack with delivery: stackSets, what handing its
 live roles over to StackSets needs (docs/stacksets-handover.md).
 workloads prints the CI workloads as JSON (workloads), or with --workload
 the CI snippet that assumes the workload's role (workloads.NAME.ACCOUNT.snippet).
+import plans adopting a live organization into the stack (docs/adoption.md);
+it runs the program itself, so its first run builds it (about a minute).
 
 --write keeps the config profiles in a marked block of FILE (default:
 $AWS_CONFIG_FILE, else ~/.aws/config): added the first time, replaced on
@@ -95,6 +99,10 @@ stacksets formats:
   handover      bash script adopting the live roles into the StackSets (run it
                 with the management account's credentials)
   import        pulumi import --file file of the StackSets' stack instances
+import formats (--org: the stack's Pulumi organization, default "organization"):
+  file          the pulumi import --file file of every resource the stack creates
+  targets       URNs to create first with pulumi up --target, one per line
+  skipped       resources the file leaves out, with why
 `
 
 // Run runs the command with args (without the program name) and returns the

@@ -127,6 +127,44 @@ func TestBadUsageExitsTwoAndSaysWhatIsWrongOnStderr(t *testing.T) {
 	}
 }
 
+// TestEveryWayOfAskingForHelpListsEveryCommand: help (stdout, exit 0) and a
+// usage error (stderr, exit 2) print the same usage, which names import
+// too, though import runs in a binary of its own (cmd/iam-layout-import).
+func TestEveryWayOfAskingForHelpListsEveryCommand(t *testing.T) {
+	t.Parallel()
+	commands := []string{"profiles", "matrix", "workloads", "schema", "stacksets", "import"}
+	for name, tc := range map[string]struct {
+		args []string
+		code int
+	}{
+		"help":            {[]string{"help"}, ExitOK},
+		"--help":          {[]string{"--help"}, ExitOK},
+		"-h":              {[]string{"-h"}, ExitOK},
+		"no arguments":    {nil, ExitUsage},
+		"unknown command": {[]string{"imprt"}, ExitUsage},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runCLI(tc.args...)
+			usage := stdout
+			if tc.code != ExitOK {
+				usage = stderr
+				if stdout != "" {
+					t.Errorf("stdout %q, want nothing", stdout)
+				}
+			}
+			if code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
+			}
+			for _, c := range commands {
+				if !strings.Contains(usage, "\n  iam-layout "+c+" ") {
+					t.Errorf("the usage does not list %s:\n%s", c, usage)
+				}
+			}
+		})
+	}
+}
+
 func TestABadStackExitsOneWithTheProblems(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
