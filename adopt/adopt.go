@@ -94,7 +94,9 @@ func (p *planner) plan() (*Plan, error) {
 	defer p.mu.Unlock()
 	regs := append([]registration(nil), p.regs...)
 	sort.Slice(regs, func(i, j int) bool { return regs[i].urn < regs[j].urn })
-	out := &Plan{File: &importfile.File{NameTable: map[string]string{}}}
+	// An empty list, not null: the file of a stack with nothing to import
+	// is still a file pulumi import reads.
+	out := &Plan{File: &importfile.File{NameTable: map[string]string{}, Resources: []importfile.Resource{}}}
 	names := map[string]string{} // URN -> name-table key
 	key := func(urn string) string {
 		if urn == "" {

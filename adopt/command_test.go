@@ -90,3 +90,33 @@ func TestTheOfflineCommandsUsageDescribesImportAsItIs(t *testing.T) {
 		}
 	}
 }
+
+// TestAStackWithNothingImportablePrintsAnEmptyListAndSaysWhy: the sso
+// stack's resources all have IDs Identity Center assigns; the file is still
+// one pulumi import reads (an empty list, not null), and stderr says why it
+// is empty.
+func TestAStackWithNothingImportablePrintsAnEmptyListAndSaysWhy(t *testing.T) {
+	t.Parallel()
+	code, out, errText := run("--stack", "sso", "--dir", "..")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errText)
+	}
+	var file map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &file); err != nil {
+		t.Fatalf("the file is not JSON: %v\n%s", err, out)
+	}
+	if got := string(file["resources"]); got != "[]" {
+		t.Errorf("resources = %s, want []", got)
+	}
+	for _, want := range []string{
+		"nothing to import: none of the stack's 17 resources can be imported from the stack file alone",
+		"17 of them: IAM Identity Center gives its resources IDs",
+	} {
+		if !strings.Contains(errText, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errText)
+		}
+	}
+	if _, _, errText := run("--stack", "dev", "--dir", ".."); strings.Contains(errText, "nothing to import") {
+		t.Errorf("the dev stack's import says: %s", errText)
+	}
+}
