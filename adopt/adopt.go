@@ -24,6 +24,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"iam-layout/cli"
 	"iam-layout/contract"
 	"iam-layout/importfile"
 	"iam-layout/layout"
@@ -69,9 +70,9 @@ const DefaultOrganization = "organization"
 // is the stack's Pulumi organization (DefaultOrganization on a DIY
 // backend): it names the stack reference the program reads itself through.
 func Build(organization, project, stack string, config map[string]string) (*Plan, error) {
-	raw, ok := config[project+":"+program.ConfigKey]
-	if !ok {
-		return nil, fmt.Errorf("stack %s has no %s:%s", stack, project, program.ConfigKey)
+	raw, err := cli.Organization(config, project, stack)
+	if err != nil {
+		return nil, err
 	}
 	// The program validates the configuration itself; the layout is read
 	// here too for what the planning monitor must answer like AWS.

@@ -50,7 +50,8 @@ func TestTheImportCommandRefusesBadUsage(t *testing.T) {
 		"no stack":       {[]string{"--dir", ".."}, exitUsage, "--stack is required"},
 		"unknown format": {[]string{"--stack", "dev", "--dir", "..", "--format", "yaml"}, exitUsage, `unknown format "yaml"`},
 		"unknown flag":   {[]string{"--stack", "dev", "--stacks"}, exitUsage, "flag provided but not defined"},
-		"no stack file":  {[]string{"--stack", "nope", "--dir", ".."}, exitError, "Pulumi.nope.yaml"},
+		"no stack file":  {[]string{"--stack", "nope", "--dir", ".."}, exitError, "no stack file Pulumi.nope.yaml in "},
+		"no project":     {[]string{"--stack", "dev", "--dir", t.TempDir()}, exitError, "name that directory with --dir"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -187,16 +187,26 @@ func load(dir, stack string) (*layout.Layout, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	key := project + ":" + organizationKey
-	raw, ok := cfg[key]
-	if !ok {
-		return nil, "", fmt.Errorf("stack %s has no %s: describe the organization in Pulumi.%s.yaml", stack, key, stack)
+	raw, err := Organization(cfg, project, stack)
+	if err != nil {
+		return nil, "", err
 	}
 	l, err := layout.Load([]byte(raw))
 	if err != nil {
 		return nil, "", fmt.Errorf("stack %s: %w", stack, err)
 	}
 	return l, cfg["aws:region"], nil
+}
+
+// Organization returns the organization's config value (JSON) from a
+// stack's engine config, or an error that says what the file holds instead
+// (a misspelt key, nothing at all) and where to find an example.
+func Organization(cfg map[string]string, project, stack string) (string, error) {
+	raw, err := stackfile.Require(cfg, stack, project+":"+organizationKey)
+	if err != nil {
+		return "", fmt.Errorf("%w (for an example, see Pulumi.dev.yaml in the iam-layout repository; every key: docs/configuration.md)", err)
+	}
+	return raw, nil
 }
 
 // selectOutput picks the rendered value a format prints.

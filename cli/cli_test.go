@@ -176,18 +176,28 @@ func TestABadStackExitsOneWithTheProblems(t *testing.T) {
 	write("Pulumi.yaml", "name: acme-iam\nruntime: go\n")
 	write("Pulumi.invalid.yaml", "config:\n  acme-iam:organization:\n    masterAccountId: \"012345678901\"\n    accounts:\n      qa:\n        id: 234567890123\n")
 	write("Pulumi.empty.yaml", "config:\n  aws:region: us-east-1\n")
+	write("Pulumi.blank.yaml", "# nothing yet\n")
+	write("Pulumi.misspelt.yaml", "config:\n  aws:region: us-east-1\n  acme-iam:organisation:\n    masterAccountId: \"012345678901\"\n")
+	write("Pulumi.renamed.yaml", "config:\n  iam-layout:organization:\n    masterAccountId: \"012345678901\"\n")
+	write("Pulumi.tab.yaml", "config:\n  acme-iam:organization:\n    masterAccountId: \"012345678901\"\n\taccounts:\n      qa: {id: \"234567890123\"}\n")
+	example := "(for an example, see Pulumi.dev.yaml in the iam-layout repository; every key: docs/configuration.md)"
 	cases := map[string]struct {
-		stack string
-		want  []string
+		stack, dir string
+		want       []string
 	}{
-		"missing stack file":   {"nope", []string{"Pulumi.nope.yaml"}},
-		"no organization":      {"empty", []string{"stack empty has no acme-iam:organization"}},
-		"invalid organization": {"invalid", []string{"stack invalid: invalid organization configuration", "accounts.qa.id: must be a quoted string of 12 digits"}},
+		"missing stack file":   {"nope", dir, []string{"no stack file Pulumi.nope.yaml in " + dir + " (stacks there: blank, empty, invalid, misspelt, renamed, tab)"}},
+		"outside the project":  {"dev", t.TempDir(), []string{"no Pulumi.yaml in ", "so it is not the project directory: run the command there, or name that directory with --dir"}},
+		"no organization":      {"empty", dir, []string{"stack empty has no acme-iam:organization", example}},
+		"an empty stack file":  {"blank", dir, []string{"stack blank has no acme-iam:organization: Pulumi.blank.yaml sets no config at all " + example}},
+		"a misspelt key":       {"misspelt", dir, []string{"Pulumi.misspelt.yaml sets acme-iam:organisation instead (did you mean acme-iam:organization?) " + example}},
+		"another project's":    {"renamed", dir, []string{"Pulumi.renamed.yaml sets iam-layout:organization instead (did you mean acme-iam:organization?)"}},
+		"a tab":                {"tab", dir, []string{"reading stack file Pulumi.tab.yaml: parsing YAML: ", "(line 4, column 1 is a tab: YAML indents with spaces, never tabs)"}},
+		"invalid organization": {"invalid", dir, []string{"stack invalid: invalid organization configuration", "accounts.qa.id: must be a quoted string of 12 digits"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			stdout, stderr, code := runCLI("profiles", "--stack", tc.stack, "--dir", dir)
+			stdout, stderr, code := runCLI("profiles", "--stack", tc.stack, "--dir", tc.dir)
 			if code != ExitError || stdout != "" {
 				t.Errorf("exit %d, stdout %q; want exit 1 and nothing on stdout", code, stdout)
 			}
