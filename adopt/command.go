@@ -55,8 +55,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iam-layout import: %v\n%s", err, Usage)
 		return exitUsage
 	}
-	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "iam-layout import: --stack is required and nothing else may follow the flags\n%s", Usage)
+	var problems []string
+	if *stack == "" {
+		problems = append(problems, "--stack is required")
+	}
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Sprintf("unexpected %q after the flags: nothing else may follow the flags", fs.Arg(0)))
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "iam-layout import: %s\n%s", strings.Join(problems, "; "), Usage)
 		return exitUsage
 	}
 	if *format != FormatFile && *format != FormatTargets && *format != FormatSkipped {

@@ -48,6 +48,7 @@ func TestTheImportCommandRefusesBadUsage(t *testing.T) {
 		want string
 	}{
 		"no stack":       {[]string{"--dir", ".."}, exitUsage, "--stack is required"},
+		"a stray word":   {[]string{"--stack", "dev", "--dir", "..", "dev"}, exitUsage, `unexpected "dev" after the flags`},
 		"unknown format": {[]string{"--stack", "dev", "--dir", "..", "--format", "yaml"}, exitUsage, `unknown format "yaml"`},
 		"unknown flag":   {[]string{"--stack", "dev", "--stacks"}, exitUsage, "flag provided but not defined"},
 		"no stack file":  {[]string{"--stack", "nope", "--dir", ".."}, exitError, "no stack file Pulumi.nope.yaml in "},

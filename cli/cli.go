@@ -141,6 +141,7 @@ func runCommand(name string, args []string, stdout, stderr io.Writer, formats []
 		user = fs.String("user", "", "one user's profiles instead of the organization's")
 		wr = addWriteFlags(fs.FlagSet)
 		args = joinWriteValue(args)
+		fs.strayHint = wr.strayHint
 	}
 	if code, ok := fs.parse(args, stdout, stderr); !ok {
 		return code

@@ -70,6 +70,17 @@ func joinWriteValue(args []string) []string {
 	return out
 }
 
+// strayHint explains a word after the flags when --write came without a
+// file: `--write --dry-run FILE` meant FILE for --write. It is refused, not
+// taken for the file, because a word left over by another mistake
+// (`--user alice bob`) would then name a file to write.
+func (o *writeOptions) strayHint(args []string) string {
+	if !o.write.set || o.write.path != "" || len(args) != 1 {
+		return ""
+	}
+	return fmt.Sprintf("unexpected %q after the flags: a file to write goes right after --write (--write %s, or --write=%s)", args[0], args[0], args[0])
+}
+
 // check reports flags that do not go together.
 func (o *writeOptions) check(format string) error {
 	switch {
