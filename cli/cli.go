@@ -74,12 +74,14 @@ the CI snippet that assumes the workload's role (workloads.NAME.ACCOUNT.snippet)
 import plans adopting a live organization into the stack (docs/adoption.md);
 it runs the program itself, so its first run builds it (about a minute).
 
---write keeps the config profiles in a marked block of FILE (default:
-$AWS_CONFIG_FILE, else ~/.aws/config): added the first time, replaced on
-later runs, everything outside the block kept, the previous file saved as
-FILE.iam-layout-backup. --dry-run prints the change as a diff instead.
+--write keeps the profiles the command prints (no --format, config or sso)
+in a marked block of FILE (default: $AWS_CONFIG_FILE, else ~/.aws/config):
+added the first time, replaced on later runs, everything outside the block
+kept, the previous file saved as FILE.iam-layout-backup. --dry-run prints
+the change as a diff instead.
 
-profiles formats:
+profiles formats (without --format: the profiles of the way the stack lets
+people in, config or sso, and in identityCenter.access both the two):
   config        ~/.aws/config profiles (awsConfig; with --user: awsConfigByUser[NAME])
   commands      the same as aws configure set lines (awsConfigureCommands[ByUser])
   links         console switch-role URLs as JSON (switchRoleUrls)
@@ -147,6 +149,12 @@ func runCommand(name string, args []string, stdout, stderr io.Writer, formats []
 		return code
 	}
 	stack, dir, format := fs.stack, fs.dir, fs.format
+	if withUser && !fs.given("format") {
+		// profiles without --format prints the profiles people use,
+		// whichever way the stack lets them in.
+		own := formatOwn
+		format = &own
+	}
 	if wr != nil {
 		if err := wr.check(*format); err != nil {
 			fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)
@@ -210,8 +218,38 @@ func Organization(cfg map[string]string, project, stack string) (string, error) 
 	return raw, nil
 }
 
+// formatOwn is the profiles command without --format: the ~/.aws/config
+// profiles of the way(s) the stack lets people in, FormatConfig,
+// FormatSSO, or in identityCenter.access both the two one after the other
+// (both sets of names are kept apart, so one file holds them), which is
+// what a person's config file needs while they move over.
+const formatOwn = ""
+
+// ownProfiles is what formatOwn prints.
+func ownProfiles(r *profiles.Rendered, l *layout.Layout, user string) (string, error) {
+	var parts []string
+	if l.IAMAccess() {
+		v, err := selectOutput(r, l, FormatConfig, user)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, v.(string))
+	}
+	if _, inIC := r.SSOConfigByUser[user]; l.IdentityCenterAccess() && (user == "" || inIC || !l.IAMAccess()) {
+		v, err := selectOutput(r, l, FormatSSO, user)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, v.(string))
+	}
+	return strings.Join(parts, "\n"), nil
+}
+
 // selectOutput picks the rendered value a format prints.
 func selectOutput(r *profiles.Rendered, l *layout.Layout, format, user string) (any, error) {
+	if format == formatOwn {
+		return ownProfiles(r, l, user)
+	}
 	switch {
 	case contains(iamFormats, format) && !l.IAMAccess():
 		return nil, fmt.Errorf("the stack lays out no IAM roles (identityCenter.access %s): --format %s or %s", layout.AccessIdentityCenter, FormatSSO, FormatPortalLinks)

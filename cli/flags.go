@@ -33,6 +33,13 @@ func newStackFlags(name string, formats []string) *stackFlags {
 	return f
 }
 
+// given reports whether the flag of that name was on the command line.
+func (f *stackFlags) given(name string) bool {
+	found := false
+	f.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
+	return found
+}
+
 // parse parses args and checks what every stack command requires. When it
 // returns false the command is over, with the exit code given: help was
 // printed, or the usage was wrong and stderr says how.

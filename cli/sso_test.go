@@ -35,6 +35,8 @@ func TestSSOFormatsPrintTheirRenderingOfTheStack(t *testing.T) {
 	}{
 		"the organization's sso profiles": {[]string{"profiles", "--format", "sso"}, r.SSOConfig},
 		"one user's sso profiles":         {[]string{"profiles", "--format", "sso", "--user", "bob"}, r.SSOConfigByUser["bob"]},
+		"without --format, the sso ones":  {[]string{"profiles"}, r.SSOConfig},
+		"and one user's":                  {[]string{"profiles", "--user", "bob"}, r.SSOConfigByUser["bob"]},
 		"the matrix with both columns":    {[]string{"matrix"}, r.AccessMatrix},
 		"the picture":                     {[]string{"matrix", "--format", "mermaid"}, r.AccessMatrixMermaid},
 	} {
@@ -62,7 +64,7 @@ func TestFormatsOfTheOtherWayInAreRefusedWithWhatToUseInstead(t *testing.T) {
 		args []string
 		want string
 	}{
-		"IAM profiles of an Identity Center stack": {[]string{"profiles", "--stack", "sso"}, "the stack lays out no IAM roles (identityCenter.access identityCenter): --format sso or portal-links"},
+		"IAM profiles of an Identity Center stack": {[]string{"profiles", "--format", "config", "--stack", "sso"}, "the stack lays out no IAM roles (identityCenter.access identityCenter): --format sso or portal-links"},
 		"switch-role links likewise":               {[]string{"profiles", "--format", "links", "--stack", "sso"}, "the stack lays out no IAM roles"},
 		"sso profiles of an IAM stack":             {[]string{"profiles", "--format", "sso", "--stack", "dev"}, "people do not come through Identity Center in this stack"},
 		"a user in no Identity Center group":       {[]string{"profiles", "--format", "sso", "--stack", "sso", "--user", "zed"}, `no user "zed"`},

@@ -143,8 +143,8 @@ func TestWriteRefusesWhatItCannotDoCleanly(t *testing.T) {
 		want string
 	}{
 		"dry run without write":  {personalConfig, []string{"--dry-run"}, ExitUsage, "--dry-run goes with --write"},
-		"write with links":       {personalConfig, []string{"--write", "FILE", "--format", "links"}, ExitUsage, "--write goes with --format config, not links"},
-		"write with commands":    {personalConfig, []string{"--format", "commands", "--write"}, ExitUsage, "--write goes with --format config, not commands"},
+		"write with links":       {personalConfig, []string{"--write", "FILE", "--format", "links"}, ExitUsage, "--write goes with --format config or sso (or none: the stack's own profiles), not links"},
+		"write with commands":    {personalConfig, []string{"--format", "commands", "--write"}, ExitUsage, "--write goes with --format config or sso (or none: the stack's own profiles), not commands"},
 		"write a stray argument": {personalConfig, []string{"--write", "FILE", "extra"}, ExitUsage, `unexpected "extra" after the flags: nothing else may follow the flags`},
 		"the file after another flag": {personalConfig, []string{"--write", "--dry-run", "FILE"}, ExitUsage,
 			`unexpected "FILE" after the flags: a file to write goes right after --write (--write FILE, or --write=FILE)`},
