@@ -50,8 +50,10 @@ const (
 var (
 	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions, FormatSSO, FormatPortalLinks}
 	// iamFormats and ssoFormats render one way in each.
-	iamFormats    = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
-	ssoFormats    = []string{FormatSSO, FormatPortalLinks}
+	iamFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
+	ssoFormats = []string{FormatSSO, FormatPortalLinks}
+	// userFormats render one user's fragment (--user).
+	userFormats   = []string{FormatConfig, FormatCommands, FormatSSO}
 	matrixFormats = []string{FormatMarkdown, FormatMermaid}
 )
 
@@ -257,8 +259,8 @@ func selectOutput(r *profiles.Rendered, l *layout.Layout, format, user string) (
 		return nil, fmt.Errorf("people do not come through Identity Center in this stack (identityCenter.access): --format %s has nothing to print", format)
 	}
 	if user != "" {
-		if format != FormatConfig && format != FormatCommands && format != FormatSSO {
-			return nil, fmt.Errorf("--user goes with --format %s, %s or %s, not %s", FormatConfig, FormatCommands, FormatSSO, format)
+		if !contains(userFormats, format) {
+			return nil, fmt.Errorf("--user goes with --format %s or %s, not %s", strings.Join(userFormats[:len(userFormats)-1], ", "), userFormats[len(userFormats)-1], format)
 		}
 		if !contains(userNames(l), user) {
 			return nil, fmt.Errorf("no user %q in the organization (users: %s)", user, strings.Join(userNames(l), ", "))
