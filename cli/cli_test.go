@@ -24,10 +24,11 @@ func runCLI(args ...string) (stdout, stderr string, code int) {
 	return out.String(), errOut.String(), code
 }
 
-// devRendered renders the dev stack directly, as the program does.
-func devRendered(t *testing.T) *profiles.Rendered {
+// shippedLayout loads a shipped stack's organization and region directly,
+// as the program gets them.
+func shippedLayout(t *testing.T, stack string) (*layout.Layout, string) {
 	t.Helper()
-	cfg, err := stackfile.Read(projectDir, "dev")
+	cfg, err := stackfile.Read(projectDir, stack)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,13 @@ func devRendered(t *testing.T) *profiles.Rendered {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return profiles.Render(l, cfg["aws:region"])
+	return l, cfg["aws:region"]
+}
+
+// devRendered renders the dev stack directly, as the program does.
+func devRendered(t *testing.T) *profiles.Rendered {
+	t.Helper()
+	return profiles.Render(shippedLayout(t, "dev"))
 }
 
 func TestOrganizationKeyIsTheProgramsConfigKey(t *testing.T) {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"iam-layout/layout"
-	"iam-layout/program"
 	"iam-layout/stackfile"
 )
 
@@ -73,14 +71,7 @@ func TestTheDocsSayWhichFormatsTakeUser(t *testing.T) {
 // file does not have.
 func TestTheReadmeNamesTheCIsTheCIStackHas(t *testing.T) {
 	t.Parallel()
-	cfg, err := stackfile.Read(projectDir, "ci")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := layout.Load([]byte(cfg["iam-layout:"+program.ConfigKey]))
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, _ := shippedLayout(t, "ci")
 	var kinds []string
 	for _, w := range l.Workloads {
 		kinds = append(kinds, w.CI)

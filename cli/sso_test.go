@@ -6,24 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"iam-layout/layout"
 	"iam-layout/profiles"
-	"iam-layout/program"
-	"iam-layout/stackfile"
 )
 
 // ssoRendered renders the sso example stack directly, as the program does.
 func ssoRendered(t *testing.T) *profiles.Rendered {
 	t.Helper()
-	cfg, err := stackfile.Read(projectDir, "sso")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := layout.Load([]byte(cfg["iam-layout:"+program.ConfigKey]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return profiles.Render(l, cfg["aws:region"])
+	return profiles.Render(shippedLayout(t, "sso"))
 }
 
 func TestSSOFormatsPrintTheirRenderingOfTheStack(t *testing.T) {
