@@ -74,7 +74,7 @@ live roles over to StackSets needs (docs/stacksets-handover.md).
 workloads prints the CI workloads as JSON (workloads), or with --workload
 the CI snippet that assumes the workload's role (workloads.NAME.ACCOUNT.snippet).
 import plans adopting a live organization into the stack (docs/adoption.md);
-it runs the program itself, so its first run builds it (about a minute).
+it runs the program itself, so its first run builds it (a minute or two).
 
 --write keeps the profiles the command prints (no --format, config or sso)
 in a marked block of FILE (default: $AWS_CONFIG_FILE, else ~/.aws/config):
