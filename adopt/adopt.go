@@ -24,6 +24,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"iam-layout/cli"
 	"iam-layout/contract"
 	"iam-layout/importfile"
 	"iam-layout/layout"
@@ -69,9 +70,9 @@ const DefaultOrganization = "organization"
 // is the stack's Pulumi organization (DefaultOrganization on a DIY
 // backend): it names the stack reference the program reads itself through.
 func Build(organization, project, stack string, config map[string]string) (*Plan, error) {
-	raw, ok := config[project+":"+program.ConfigKey]
-	if !ok {
-		return nil, fmt.Errorf("stack %s has no %s:%s", stack, project, program.ConfigKey)
+	raw, err := cli.Organization(config, project, stack)
+	if err != nil {
+		return nil, err
 	}
 	// The program validates the configuration itself; the layout is read
 	// here too for what the planning monitor must answer like AWS.
@@ -94,7 +95,9 @@ func (p *planner) plan() (*Plan, error) {
 	defer p.mu.Unlock()
 	regs := append([]registration(nil), p.regs...)
 	sort.Slice(regs, func(i, j int) bool { return regs[i].urn < regs[j].urn })
-	out := &Plan{File: &importfile.File{NameTable: map[string]string{}}}
+	// An empty list, not null: the file of a stack with nothing to import
+	// is still a file pulumi import reads.
+	out := &Plan{File: &importfile.File{NameTable: map[string]string{}, Resources: []importfile.Resource{}}}
 	names := map[string]string{} // URN -> name-table key
 	key := func(urn string) string {
 		if urn == "" {

@@ -55,8 +55,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iam-layout import: %v\n%s", err, Usage)
 		return exitUsage
 	}
-	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "iam-layout import: --stack is required and nothing else may follow the flags\n%s", Usage)
+	var problems []string
+	if *stack == "" {
+		problems = append(problems, "--stack is required")
+	}
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Sprintf("unexpected %q after the flags: nothing else may follow the flags", fs.Arg(0)))
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "iam-layout import: %s\n%s", strings.Join(problems, "; "), Usage)
 		return exitUsage
 	}
 	if *format != FormatFile && *format != FormatTargets && *format != FormatSkipped {
@@ -97,8 +104,34 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iam-layout import: writing output: %v\n", err)
 		return exitError
 	}
-	if len(plan.Skipped) > 0 && *format == FormatFile {
-		fmt.Fprintf(stderr, "iam-layout import: %d resources are left to pulumi up (--format skipped says which and why)\n", len(plan.Skipped))
+	if *format == FormatFile {
+		fmt.Fprint(stderr, skippedNote(plan))
 	}
 	return exitOK
+}
+
+// skippedNote says what the file leaves to pulumi up; when that is
+// everything, it says why, so an empty file does not read as a stack with
+// nothing in it.
+func skippedNote(plan *Plan) string {
+	if len(plan.Skipped) == 0 {
+		return ""
+	}
+	if len(plan.File.Resources) > 0 {
+		return fmt.Sprintf("iam-layout import: %d resources are left to pulumi up (--format skipped says which and why)\n", len(plan.Skipped))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "iam-layout import: nothing to import: none of the stack's %d resources can be imported from the stack file alone (--format skipped lists each):\n", len(plan.Skipped))
+	counts := map[string]int{}
+	var reasons []string
+	for _, s := range plan.Skipped {
+		if counts[s.Reason] == 0 {
+			reasons = append(reasons, s.Reason)
+		}
+		counts[s.Reason]++
+	}
+	for _, r := range reasons {
+		fmt.Fprintf(&b, "  - %d of them: %s\n", counts[r], r)
+	}
+	return b.String()
 }

@@ -50,8 +50,10 @@ const (
 var (
 	profilesFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions, FormatSSO, FormatPortalLinks}
 	// iamFormats and ssoFormats render one way in each.
-	iamFormats    = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
-	ssoFormats    = []string{FormatSSO, FormatPortalLinks}
+	iamFormats = []string{FormatConfig, FormatCommands, FormatLinks, FormatSwitchRoles, FormatExclusions}
+	ssoFormats = []string{FormatSSO, FormatPortalLinks}
+	// userFormats render one user's fragment (--user).
+	userFormats   = []string{FormatConfig, FormatCommands, FormatSSO}
 	matrixFormats = []string{FormatMarkdown, FormatMermaid}
 )
 
@@ -62,6 +64,8 @@ const usageText = `usage:
   iam-layout workloads --stack NAME [--dir DIR] [--workload NAME [--account NAME]]
   iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
   iam-layout stacksets --stack NAME [--dir DIR] [--format templates|handover|import]
+  iam-layout import   --stack NAME [--dir DIR] [--org ORG] [--format file|targets|skipped]
+  iam-layout help
 
 profiles, matrix and workloads print what the stack's outputs hold, from
 Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
@@ -69,13 +73,17 @@ stacksets prints, for a stack with delivery: stackSets, what handing its
 live roles over to StackSets needs (docs/stacksets-handover.md).
 workloads prints the CI workloads as JSON (workloads), or with --workload
 the CI snippet that assumes the workload's role (workloads.NAME.ACCOUNT.snippet).
+import plans adopting a live organization into the stack (docs/adoption.md);
+it runs the program itself, so its first run builds it (a minute or two).
 
---write keeps the config profiles in a marked block of FILE (default:
-$AWS_CONFIG_FILE, else ~/.aws/config): added the first time, replaced on
-later runs, everything outside the block kept, the previous file saved as
-FILE.iam-layout-backup. --dry-run prints the change as a diff instead.
+--write keeps the profiles the command prints (no --format, config or sso)
+in a marked block of FILE (default: $AWS_CONFIG_FILE, else ~/.aws/config):
+added the first time, replaced on later runs, everything outside the block
+kept, the previous file saved as FILE.iam-layout-backup. --dry-run prints
+the change as a diff instead.
 
-profiles formats:
+profiles formats (without --format: the profiles of the way the stack lets
+people in, config or sso, and in identityCenter.access both the two):
   config        ~/.aws/config profiles (awsConfig; with --user: awsConfigByUser[NAME])
   commands      the same as aws configure set lines (awsConfigureCommands[ByUser])
   links         console switch-role URLs as JSON (switchRoleUrls)
@@ -95,6 +103,10 @@ stacksets formats:
   handover      bash script adopting the live roles into the StackSets (run it
                 with the management account's credentials)
   import        pulumi import --file file of the StackSets' stack instances
+import formats (--org: the stack's Pulumi organization, default "organization"):
+  file          the pulumi import --file file of every resource the stack creates
+  targets       URNs to create first with pulumi up --target, one per line
+  skipped       resources the file leaves out, with why
 `
 
 // Run runs the command with args (without the program name) and returns the
@@ -133,11 +145,18 @@ func runCommand(name string, args []string, stdout, stderr io.Writer, formats []
 		user = fs.String("user", "", "one user's profiles instead of the organization's")
 		wr = addWriteFlags(fs.FlagSet)
 		args = joinWriteValue(args)
+		fs.strayHint = wr.strayHint
 	}
 	if code, ok := fs.parse(args, stdout, stderr); !ok {
 		return code
 	}
 	stack, dir, format := fs.stack, fs.dir, fs.format
+	if withUser && !fs.given("format") {
+		// profiles without --format prints the profiles people use,
+		// whichever way the stack lets them in.
+		own := formatOwn
+		format = &own
+	}
 	if wr != nil {
 		if err := wr.check(*format); err != nil {
 			fmt.Fprintf(stderr, "iam-layout %s: %v\n", name, err)
@@ -179,10 +198,9 @@ func load(dir, stack string) (*layout.Layout, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	key := project + ":" + organizationKey
-	raw, ok := cfg[key]
-	if !ok {
-		return nil, "", fmt.Errorf("stack %s has no %s: describe the organization in Pulumi.%s.yaml", stack, key, stack)
+	raw, err := Organization(cfg, project, stack)
+	if err != nil {
+		return nil, "", err
 	}
 	l, err := layout.Load([]byte(raw))
 	if err != nil {
@@ -191,8 +209,49 @@ func load(dir, stack string) (*layout.Layout, string, error) {
 	return l, cfg["aws:region"], nil
 }
 
+// Organization returns the organization's config value (JSON) from a
+// stack's engine config, or an error that says what the file holds instead
+// (a misspelt key, nothing at all) and where to find an example.
+func Organization(cfg map[string]string, project, stack string) (string, error) {
+	raw, err := stackfile.Require(cfg, stack, project+":"+organizationKey)
+	if err != nil {
+		return "", fmt.Errorf("%w (for an example, see Pulumi.dev.yaml in the iam-layout repository; every key: docs/configuration.md)", err)
+	}
+	return raw, nil
+}
+
+// formatOwn is the profiles command without --format: the ~/.aws/config
+// profiles of the way(s) the stack lets people in, FormatConfig,
+// FormatSSO, or in identityCenter.access both the two one after the other
+// (both sets of names are kept apart, so one file holds them), which is
+// what a person's config file needs while they move over.
+const formatOwn = ""
+
+// ownProfiles is what formatOwn prints.
+func ownProfiles(r *profiles.Rendered, l *layout.Layout, user string) (string, error) {
+	var parts []string
+	if l.IAMAccess() {
+		v, err := selectOutput(r, l, FormatConfig, user)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, v.(string))
+	}
+	if _, inIC := r.SSOConfigByUser[user]; l.IdentityCenterAccess() && (user == "" || inIC || !l.IAMAccess()) {
+		v, err := selectOutput(r, l, FormatSSO, user)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, v.(string))
+	}
+	return strings.Join(parts, "\n"), nil
+}
+
 // selectOutput picks the rendered value a format prints.
 func selectOutput(r *profiles.Rendered, l *layout.Layout, format, user string) (any, error) {
+	if format == formatOwn {
+		return ownProfiles(r, l, user)
+	}
 	switch {
 	case contains(iamFormats, format) && !l.IAMAccess():
 		return nil, fmt.Errorf("the stack lays out no IAM roles (identityCenter.access %s): --format %s or %s", layout.AccessIdentityCenter, FormatSSO, FormatPortalLinks)
@@ -200,8 +259,8 @@ func selectOutput(r *profiles.Rendered, l *layout.Layout, format, user string) (
 		return nil, fmt.Errorf("people do not come through Identity Center in this stack (identityCenter.access): --format %s has nothing to print", format)
 	}
 	if user != "" {
-		if format != FormatConfig && format != FormatCommands && format != FormatSSO {
-			return nil, fmt.Errorf("--user goes with --format %s, %s or %s, not %s", FormatConfig, FormatCommands, FormatSSO, format)
+		if !contains(userFormats, format) {
+			return nil, fmt.Errorf("--user goes with --format %s or %s, not %s", strings.Join(userFormats[:len(userFormats)-1], ", "), userFormats[len(userFormats)-1], format)
 		}
 		if !contains(userNames(l), user) {
 			return nil, fmt.Errorf("no user %q in the organization (users: %s)", user, strings.Join(userNames(l), ", "))

@@ -24,10 +24,11 @@ func runCLI(args ...string) (stdout, stderr string, code int) {
 	return out.String(), errOut.String(), code
 }
 
-// devRendered renders the dev stack directly, as the program does.
-func devRendered(t *testing.T) *profiles.Rendered {
+// shippedLayout loads a shipped stack's organization and region directly,
+// as the program gets them.
+func shippedLayout(t *testing.T, stack string) (*layout.Layout, string) {
 	t.Helper()
-	cfg, err := stackfile.Read(projectDir, "dev")
+	cfg, err := stackfile.Read(projectDir, stack)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,13 @@ func devRendered(t *testing.T) *profiles.Rendered {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return profiles.Render(l, cfg["aws:region"])
+	return l, cfg["aws:region"]
+}
+
+// devRendered renders the dev stack directly, as the program does.
+func devRendered(t *testing.T) *profiles.Rendered {
+	t.Helper()
+	return profiles.Render(shippedLayout(t, "dev"))
 }
 
 func TestOrganizationKeyIsTheProgramsConfigKey(t *testing.T) {
@@ -102,7 +109,8 @@ func TestBadUsageExitsTwoAndSaysWhatIsWrongOnStderr(t *testing.T) {
 		"no command":          {nil, "usage:"},
 		"unknown command":     {[]string{"profile", "--stack", "dev"}, `unknown command "profile"`},
 		"no stack":            {[]string{"profiles"}, "--stack is required"},
-		"stray argument":      {[]string{"profiles", "--stack", "dev", "extra"}, "nothing else may follow the flags"},
+		"stray argument":      {[]string{"profiles", "--stack", "dev", "extra"}, `unexpected "extra" after the flags: nothing else may follow the flags`},
+		"both at once":        {[]string{"matrix", "extra"}, `--stack is required; unexpected "extra" after the flags`},
 		"unknown flag":        {[]string{"matrix", "--stack", "dev", "--user", "alice"}, "flag provided but not defined: -user"},
 		"unknown format":      {[]string{"profiles", "--stack", "dev", "--format", "mermaid"}, `unknown format "mermaid" (one of: config, commands, links, switch-roles, exclusions, sso, portal-links)`},
 		"user with links":     {[]string{"profiles", "--stack", "dev", "--user", "alice", "--format", "links"}, "--user goes with --format config, commands or sso, not links"},
@@ -127,6 +135,44 @@ func TestBadUsageExitsTwoAndSaysWhatIsWrongOnStderr(t *testing.T) {
 	}
 }
 
+// TestEveryWayOfAskingForHelpListsEveryCommand: help (stdout, exit 0) and a
+// usage error (stderr, exit 2) print the same usage, which names import
+// too, though import runs in a binary of its own (cmd/iam-layout-import).
+func TestEveryWayOfAskingForHelpListsEveryCommand(t *testing.T) {
+	t.Parallel()
+	commands := []string{"profiles", "matrix", "workloads", "schema", "stacksets", "import"}
+	for name, tc := range map[string]struct {
+		args []string
+		code int
+	}{
+		"help":            {[]string{"help"}, ExitOK},
+		"--help":          {[]string{"--help"}, ExitOK},
+		"-h":              {[]string{"-h"}, ExitOK},
+		"no arguments":    {nil, ExitUsage},
+		"unknown command": {[]string{"imprt"}, ExitUsage},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runCLI(tc.args...)
+			usage := stdout
+			if tc.code != ExitOK {
+				usage = stderr
+				if stdout != "" {
+					t.Errorf("stdout %q, want nothing", stdout)
+				}
+			}
+			if code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
+			}
+			for _, c := range commands {
+				if !strings.Contains(usage, "\n  iam-layout "+c+" ") {
+					t.Errorf("the usage does not list %s:\n%s", c, usage)
+				}
+			}
+		})
+	}
+}
+
 func TestABadStackExitsOneWithTheProblems(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -138,18 +184,28 @@ func TestABadStackExitsOneWithTheProblems(t *testing.T) {
 	write("Pulumi.yaml", "name: acme-iam\nruntime: go\n")
 	write("Pulumi.invalid.yaml", "config:\n  acme-iam:organization:\n    masterAccountId: \"012345678901\"\n    accounts:\n      qa:\n        id: 234567890123\n")
 	write("Pulumi.empty.yaml", "config:\n  aws:region: us-east-1\n")
+	write("Pulumi.blank.yaml", "# nothing yet\n")
+	write("Pulumi.misspelt.yaml", "config:\n  aws:region: us-east-1\n  acme-iam:organisation:\n    masterAccountId: \"012345678901\"\n")
+	write("Pulumi.renamed.yaml", "config:\n  iam-layout:organization:\n    masterAccountId: \"012345678901\"\n")
+	write("Pulumi.tab.yaml", "config:\n  acme-iam:organization:\n    masterAccountId: \"012345678901\"\n\taccounts:\n      qa: {id: \"234567890123\"}\n")
+	example := "(for an example, see Pulumi.dev.yaml in the iam-layout repository; every key: docs/configuration.md)"
 	cases := map[string]struct {
-		stack string
-		want  []string
+		stack, dir string
+		want       []string
 	}{
-		"missing stack file":   {"nope", []string{"Pulumi.nope.yaml"}},
-		"no organization":      {"empty", []string{"stack empty has no acme-iam:organization"}},
-		"invalid organization": {"invalid", []string{"stack invalid: invalid organization configuration", "accounts.qa.id: must be a quoted string of 12 digits"}},
+		"missing stack file":   {"nope", dir, []string{"no stack file Pulumi.nope.yaml in " + dir + " (stacks there: blank, empty, invalid, misspelt, renamed, tab)"}},
+		"outside the project":  {"dev", t.TempDir(), []string{"no Pulumi.yaml in ", "so it is not the project directory: run the command there, or name that directory with --dir"}},
+		"no organization":      {"empty", dir, []string{"stack empty has no acme-iam:organization", example}},
+		"an empty stack file":  {"blank", dir, []string{"stack blank has no acme-iam:organization: Pulumi.blank.yaml sets no config at all " + example}},
+		"a misspelt key":       {"misspelt", dir, []string{"Pulumi.misspelt.yaml sets acme-iam:organisation instead (did you mean acme-iam:organization?) " + example}},
+		"another project's":    {"renamed", dir, []string{"Pulumi.renamed.yaml sets iam-layout:organization instead (did you mean acme-iam:organization?)"}},
+		"a tab":                {"tab", dir, []string{"reading stack file Pulumi.tab.yaml: parsing YAML: ", "(line 4, column 1 is a tab: YAML indents with spaces, never tabs)"}},
+		"invalid organization": {"invalid", dir, []string{"stack invalid: invalid organization configuration", "accounts.qa.id: must be a quoted string of 12 digits"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			stdout, stderr, code := runCLI("profiles", "--stack", tc.stack, "--dir", dir)
+			stdout, stderr, code := runCLI("profiles", "--stack", tc.stack, "--dir", tc.dir)
 			if code != ExitError || stdout != "" {
 				t.Errorf("exit %d, stdout %q; want exit 1 and nothing on stdout", code, stdout)
 			}

@@ -16,6 +16,10 @@ type stackFlags struct {
 	formats []string
 	*flag.FlagSet
 	stack, dir, format *string
+	// strayHint, when set, may explain words left after the flags better
+	// than "nothing else may follow the flags" (a file name meant for a
+	// flag); "" keeps the general message.
+	strayHint func(args []string) string
 }
 
 func newStackFlags(name string, formats []string) *stackFlags {
@@ -27,6 +31,13 @@ func newStackFlags(name string, formats []string) *stackFlags {
 		f.format = f.String("format", formats[0], "what to print")
 	}
 	return f
+}
+
+// given reports whether the flag of that name was on the command line.
+func (f *stackFlags) given(name string) bool {
+	found := false
+	f.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
+	return found
 }
 
 // parse parses args and checks what every stack command requires. When it
@@ -41,8 +52,21 @@ func (f *stackFlags) parse(args []string, stdout, stderr io.Writer) (int, bool) 
 		fmt.Fprintf(stderr, "iam-layout %s: %v\n%s", f.name, err, usageText)
 		return ExitUsage, false
 	}
-	if *f.stack == "" || f.NArg() > 0 {
-		fmt.Fprintf(stderr, "iam-layout %s: --stack is required and nothing else may follow the flags\n%s", f.name, usageText)
+	var problems []string
+	if *f.stack == "" {
+		problems = append(problems, "--stack is required")
+	}
+	if f.NArg() > 0 {
+		stray := fmt.Sprintf("unexpected %q after the flags: nothing else may follow the flags", f.Arg(0))
+		if f.strayHint != nil {
+			if hint := f.strayHint(f.Args()); hint != "" {
+				stray = hint
+			}
+		}
+		problems = append(problems, stray)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "iam-layout %s: %s\n%s", f.name, strings.Join(problems, "; "), usageText)
 		return ExitUsage, false
 	}
 	if f.format != nil && !contains(f.formats, *f.format) {

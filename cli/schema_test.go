@@ -77,7 +77,7 @@ func TestSchemaRefusesBadArguments(t *testing.T) {
 	}{
 		"unknown format":        {[]string{"schema", "--format", "yaml"}, ExitUsage, `unknown format "yaml" (one of: organization, stack, markdown)`},
 		"stray argument":        {[]string{"schema", "dev"}, ExitUsage, "nothing may follow the flags"},
-		"stack without project": {[]string{"schema", "--format", "stack", "--dir", t.TempDir()}, ExitError, "reading project file"},
+		"stack without project": {[]string{"schema", "--format", "stack", "--dir", t.TempDir()}, ExitError, "no Pulumi.yaml in "},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -6,24 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"iam-layout/layout"
 	"iam-layout/profiles"
-	"iam-layout/program"
-	"iam-layout/stackfile"
 )
 
 // ssoRendered renders the sso example stack directly, as the program does.
 func ssoRendered(t *testing.T) *profiles.Rendered {
 	t.Helper()
-	cfg, err := stackfile.Read(projectDir, "sso")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := layout.Load([]byte(cfg["iam-layout:"+program.ConfigKey]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return profiles.Render(l, cfg["aws:region"])
+	return profiles.Render(shippedLayout(t, "sso"))
 }
 
 func TestSSOFormatsPrintTheirRenderingOfTheStack(t *testing.T) {
@@ -35,6 +24,8 @@ func TestSSOFormatsPrintTheirRenderingOfTheStack(t *testing.T) {
 	}{
 		"the organization's sso profiles": {[]string{"profiles", "--format", "sso"}, r.SSOConfig},
 		"one user's sso profiles":         {[]string{"profiles", "--format", "sso", "--user", "bob"}, r.SSOConfigByUser["bob"]},
+		"without --format, the sso ones":  {[]string{"profiles"}, r.SSOConfig},
+		"and one user's":                  {[]string{"profiles", "--user", "bob"}, r.SSOConfigByUser["bob"]},
 		"the matrix with both columns":    {[]string{"matrix"}, r.AccessMatrix},
 		"the picture":                     {[]string{"matrix", "--format", "mermaid"}, r.AccessMatrixMermaid},
 	} {
@@ -62,7 +53,7 @@ func TestFormatsOfTheOtherWayInAreRefusedWithWhatToUseInstead(t *testing.T) {
 		args []string
 		want string
 	}{
-		"IAM profiles of an Identity Center stack": {[]string{"profiles", "--stack", "sso"}, "the stack lays out no IAM roles (identityCenter.access identityCenter): --format sso or portal-links"},
+		"IAM profiles of an Identity Center stack": {[]string{"profiles", "--format", "config", "--stack", "sso"}, "the stack lays out no IAM roles (identityCenter.access identityCenter): --format sso or portal-links"},
 		"switch-role links likewise":               {[]string{"profiles", "--format", "links", "--stack", "sso"}, "the stack lays out no IAM roles"},
 		"sso profiles of an IAM stack":             {[]string{"profiles", "--format", "sso", "--stack", "dev"}, "people do not come through Identity Center in this stack"},
 		"a user in no Identity Center group":       {[]string{"profiles", "--format", "sso", "--stack", "sso", "--user", "zed"}, `no user "zed"`},

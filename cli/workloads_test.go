@@ -6,23 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"iam-layout/layout"
 	"iam-layout/profiles"
-	"iam-layout/program"
-	"iam-layout/stackfile"
 )
 
 func TestWorkloadsPrintsTheWorkloadsOutputAndEachSnippet(t *testing.T) {
 	t.Parallel()
-	cfg, err := stackfile.Read(projectDir, "ci")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := layout.Load([]byte(cfg["iam-layout:"+program.ConfigKey]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := profiles.Workloads(l, cfg["aws:region"])
+	want := profiles.Workloads(shippedLayout(t, "ci"))
 	stdout, stderr, code := runCLI("workloads", "--stack", "ci", "--dir", projectDir)
 	if code != ExitOK || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)

@@ -70,13 +70,24 @@ func joinWriteValue(args []string) []string {
 	return out
 }
 
+// strayHint explains a word after the flags when --write came without a
+// file: `--write --dry-run FILE` meant FILE for --write. It is refused, not
+// taken for the file, because a word left over by another mistake
+// (`--user alice bob`) would then name a file to write.
+func (o *writeOptions) strayHint(args []string) string {
+	if !o.write.set || o.write.path != "" || len(args) != 1 {
+		return ""
+	}
+	return fmt.Sprintf("unexpected %q after the flags: a file to write goes right after --write (--write %s, or --write=%s)", args[0], args[0], args[0])
+}
+
 // check reports flags that do not go together.
 func (o *writeOptions) check(format string) error {
 	switch {
 	case o.dryRun && !o.write.set:
 		return errors.New("--dry-run goes with --write")
-	case o.write.set && format != FormatConfig:
-		return fmt.Errorf("--write goes with --format %s, not %s", FormatConfig, format)
+	case o.write.set && format != formatOwn && format != FormatConfig && format != FormatSSO:
+		return fmt.Errorf("--write goes with --format %s or %s (or none: the stack's own profiles), not %s", FormatConfig, FormatSSO, format)
 	}
 	return nil
 }
@@ -128,7 +139,7 @@ func runWrite(name string, o *writeOptions, dir, stack, content string, stdout, 
 // writeSummary says what Apply did, with the profiles that came and went.
 func writeSummary(c *awsconfigfile.Change, id string) string {
 	var b strings.Builder
-	count := fmt.Sprintf("%d profile(s)", len(c.Sections))
+	count := sectionCount(c.Sections)
 	switch {
 	case !c.Changed:
 		fmt.Fprintf(&b, "%s already holds the %s block as rendered (%s): nothing written\n", c.Path, id, count)
@@ -152,6 +163,22 @@ func writeSummary(c *awsconfigfile.Change, id string) string {
 		fmt.Fprintf(&b, "the file as it was before is in %s (each run that changes the file replaces it)\n", c.BackupPath())
 	}
 	return b.String()
+}
+
+// sectionCount counts the block's profiles, and its sso-session sections
+// when it has any: an sso-session is no profile --profile can name.
+func sectionCount(sections []string) string {
+	sessions := 0
+	for _, s := range sections {
+		if strings.HasPrefix(s, "sso-session ") {
+			sessions++
+		}
+	}
+	count := fmt.Sprintf("%d profile(s)", len(sections)-sessions)
+	if sessions > 0 {
+		count += fmt.Sprintf(", %d sso-session(s)", sessions)
+	}
+	return count
 }
 
 // profileNames turns section names ("profile alfie-qa") into the names

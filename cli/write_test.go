@@ -143,9 +143,12 @@ func TestWriteRefusesWhatItCannotDoCleanly(t *testing.T) {
 		want string
 	}{
 		"dry run without write":  {personalConfig, []string{"--dry-run"}, ExitUsage, "--dry-run goes with --write"},
-		"write with links":       {personalConfig, []string{"--write", "FILE", "--format", "links"}, ExitUsage, "--write goes with --format config, not links"},
-		"write with commands":    {personalConfig, []string{"--format", "commands", "--write"}, ExitUsage, "--write goes with --format config, not commands"},
-		"write a stray argument": {personalConfig, []string{"--write", "FILE", "extra"}, ExitUsage, "nothing else may follow the flags"},
+		"write with links":       {personalConfig, []string{"--write", "FILE", "--format", "links"}, ExitUsage, "--write goes with --format config or sso (or none: the stack's own profiles), not links"},
+		"write with commands":    {personalConfig, []string{"--format", "commands", "--write"}, ExitUsage, "--write goes with --format config or sso (or none: the stack's own profiles), not commands"},
+		"write a stray argument": {personalConfig, []string{"--write", "FILE", "extra"}, ExitUsage, `unexpected "extra" after the flags: nothing else may follow the flags`},
+		"the file after another flag": {personalConfig, []string{"--write", "--dry-run", "FILE"}, ExitUsage,
+			`unexpected "FILE" after the flags: a file to write goes right after --write (--write FILE, or --write=FILE)`},
+		"two words after --write": {personalConfig, []string{"--write", "--dry-run", "FILE", "extra"}, ExitUsage, `unexpected "FILE" after the flags: nothing else may follow the flags`},
 		"a profile of that name outside the block": {
 			personalConfig + "\n[profile alfie-qa]\nregion = us-east-1\n",
 			[]string{"--user", "alice", "--write", "FILE"}, ExitError,
@@ -167,8 +170,9 @@ func TestWriteRefusesWhatItCannotDoCleanly(t *testing.T) {
 				args = append(args, strings.ReplaceAll(a, "FILE", file))
 			}
 			stdout, stderr, code := runCLI(args...)
-			if code != tc.code || stdout != "" || !strings.Contains(stderr, tc.want) {
-				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d saying %q", code, stdout, stderr, tc.code, tc.want)
+			want := strings.ReplaceAll(tc.want, "FILE", file)
+			if code != tc.code || stdout != "" || !strings.Contains(stderr, want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d saying %q", code, stdout, stderr, tc.code, want)
 			}
 			if got := readTemp(t, file); got != tc.file {
 				t.Errorf("the file changed:\n%s", got)

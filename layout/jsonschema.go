@@ -83,12 +83,10 @@ func schemaOf(k *Key) jsonObject {
 	var s jsonObject
 	add := func(key string, value any) { s = append(s, jsonMember{key, value}) }
 	if k.Description != "" {
+		// Plain text: VS Code's markdownDescription would show the code
+		// spans, but it is no JSON Schema keyword, and strict validators
+		// (ajv's default mode) refuse a schema holding one.
 		add("description", strings.ReplaceAll(k.Description, "`", ""))
-		if strings.Contains(k.Description, "`") {
-			// Editors that render Markdown (yaml-language-server) show
-			// the code spans.
-			add("markdownDescription", k.Description)
-		}
 	}
 	switch k.Kind {
 	case KindString:

@@ -3,6 +3,7 @@ package stackfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -18,6 +19,11 @@ func ProjectFile(projectDir string) string {
 // project's own config keys ("<project>:organization").
 func Project(projectDir string) (string, error) {
 	data, err := os.ReadFile(ProjectFile(projectDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		// The offline command reads the current directory unless told
+		// otherwise: run elsewhere, it lands here.
+		return "", fmt.Errorf("no Pulumi.yaml in %s, so it is not the project directory: run the command there, or name that directory with --dir", displayDir(projectDir))
+	}
 	if err != nil {
 		return "", fmt.Errorf("reading project file: %w", err)
 	}

@@ -6,10 +6,14 @@ package stackfile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -19,10 +23,19 @@ func Path(projectDir, stack string) string {
 	return filepath.Join(projectDir, "Pulumi."+stack+".yaml")
 }
 
-// Read loads the config of a stack from its file.
+// Read loads the config of a stack from its file. A missing file is an
+// error that lists the stacks the directory has, since the usual cause is a
+// misspelt stack name.
 func Read(projectDir, stack string) (map[string]string, error) {
 	path := Path(projectDir, stack)
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		there := "no Pulumi.<stack>.yaml there at all"
+		if stacks, _ := Stacks(projectDir); len(stacks) > 0 {
+			there = "stacks there: " + strings.Join(stacks, ", ")
+		}
+		return nil, fmt.Errorf("no stack file %s in %s (%s)", filepath.Base(path), displayDir(projectDir), there)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading stack file: %w", err)
 	}
@@ -33,13 +46,39 @@ func Read(projectDir, stack string) (map[string]string, error) {
 	return cfg, nil
 }
 
+// Stacks are the names of the stacks whose files are in projectDir, sorted.
+func Stacks(projectDir string) ([]string, error) {
+	paths, err := filepath.Glob(filepath.Join(projectDir, "Pulumi.*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, p := range paths {
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "Pulumi."), ".yaml")
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// displayDir is a directory as a person can find it: absolute, since "."
+// says nothing about where the command ran.
+func displayDir(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
 // Parse converts the text of a stack file into engine config.
 func Parse(data []byte) (map[string]string, error) {
 	var file struct {
 		Config map[string]yaml.Node `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(data, &file); err != nil {
-		return nil, fmt.Errorf("parsing YAML: %w", err)
+		return nil, fmt.Errorf("parsing YAML: %w%s", err, tabHint(data, err))
 	}
 	out := make(map[string]string, len(file.Config))
 	for key, node := range file.Config {

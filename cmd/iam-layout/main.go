@@ -12,15 +12,21 @@ package main
 import (
 	"os"
 
-	"iam-layout/adopt"
 	"iam-layout/cli"
 )
 
 func main() {
-	// import runs the program itself (package adopt links the Pulumi SDK);
-	// the other commands are package cli's, which does not.
-	if len(os.Args) > 1 && os.Args[1] == "import" {
-		os.Exit(adopt.Run(os.Args[2:], os.Stdout, os.Stderr))
+	args := os.Args[1:]
+	command := ""
+	if len(args) > 0 {
+		command = args[0]
 	}
-	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+	switch command {
+	case "import":
+		// Package adopt links the Pulumi SDK: it lives in its own binary
+		// (import.go), so the renderings' first run compiles none of it.
+		os.Exit(runImport(args[1:], os.Stdin, os.Stdout, os.Stderr, importBinDir()))
+	default:
+		os.Exit(cli.Run(args, os.Stdout, os.Stderr))
+	}
 }
