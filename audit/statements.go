@@ -56,13 +56,43 @@ func parseDocument(text string) (*policy.Policy, string, error) {
 	return &doc, plain, nil
 }
 
-// equivalent compares two documents by meaning, as IAM evaluates them.
+// equivalent compares two documents by meaning, as IAM evaluates them:
+// awspolicyequivalence, without statement IDs, which name statements but
+// grant nothing (it would tell a trust without its Sid from the program's).
 func equivalent(live, expected string) (bool, error) {
 	_, plain, err := parseDocument(live)
 	if err != nil {
 		return false, err
 	}
-	return awspolicy.PoliciesAreEquivalent(plain, expected)
+	a, err := withoutSids(plain)
+	if err != nil {
+		return false, err
+	}
+	b, err := withoutSids(expected)
+	if err != nil {
+		return false, err
+	}
+	return awspolicy.PoliciesAreEquivalent(a, b)
+}
+
+// withoutSids is a document without its statements' Sid.
+func withoutSids(doc string) (string, error) {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return "", fmt.Errorf("parsing policy document: %w", err)
+	}
+	switch st := v["Statement"].(type) {
+	case map[string]any:
+		delete(st, "Sid")
+	case []any:
+		for _, s := range st {
+			if m, ok := s.(map[string]any); ok {
+				delete(m, "Sid")
+			}
+		}
+	}
+	out, err := json.Marshal(v)
+	return string(out), err
 }
 
 // conditionText renders a statement's conditions, sorted, one per operator
