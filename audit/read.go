@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -206,12 +205,4 @@ func simulate(ctx context.Context, client *iam.Client, principalARN string, reso
 		}
 	}
 	return out, nil
-}
-
-// decodeDocument URL-decodes a document as IAM returns it.
-func decodeDocument(text string) string {
-	if plain, err := url.QueryUnescape(text); err == nil {
-		return plain
-	}
-	return text
 }
