@@ -39,8 +39,13 @@ type fixture struct {
 
 func newFixture(t *testing.T, members bool, accessKey string) *fixture {
 	t.Helper()
+	return newFixtureFrom(t, filepath.Join("..", "Pulumi.dev.yaml"), members, accessKey)
+}
+
+// newFixtureFrom is newFixture for another stack file.
+func newFixtureFrom(t *testing.T, from string, members bool, accessKey string) *fixture {
+	t.Helper()
 	dir := t.TempDir()
-	from := filepath.Join("..", "Pulumi.dev.yaml")
 	if members {
 		text, err := os.ReadFile(from)
 		if err != nil {
@@ -60,8 +65,8 @@ func newFixture(t *testing.T, members bool, accessKey string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.ClosedTrust() != members {
-		t.Fatalf("security.trust = %s, want members: %v", l.Security.Trust, members)
+	if members && !l.ClosedTrust() {
+		t.Fatalf("security.trust = %s, want members", l.Security.Trust)
 	}
 	s, err := fakeaws.AsDeclared(l)
 	if err != nil {
@@ -510,4 +515,62 @@ func TestRetriesFollowMaxRetries(t *testing.T) {
 	if !slices.ContainsFunc(f.s.Calls(), func(c fakeaws.Call) bool { return c.Action == "sts:GetCallerIdentity" }) {
 		t.Error("no call")
 	}
+}
+
+// TestWorkloadsAndThirdPartiesAreReportedWithTheirOwnPrincipals: a CI
+// workload's placement shows its OIDC provider and subjects, a third-party
+// role its trusted accounts and external ID, declared and live; as declared
+// they are equal and the audit finds no difference.
+func TestWorkloadsAndThirdPartiesAreReportedWithTheirOwnPrincipals(t *testing.T) {
+	t.Parallel()
+	t.Run("CI workloads", func(t *testing.T) {
+		t.Parallel()
+		f := newFixtureFrom(t, filepath.Join("..", "Pulumi.ci.yaml"), false, fakeaws.ManagementAccessKey)
+		r, err := f.run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Equal {
+			t.Fatalf("%d differences as declared:\n%s", r.Differences, r.Markdown())
+		}
+		p := placement(t, r, "qa/AlfieDeployFromGitHub")
+		want := CIAccess{
+			Providers: []string{"arn:aws:iam::234567890123:oidc-provider/token.actions.githubusercontent.com"},
+			Audiences: []string{"sts.amazonaws.com"},
+			Subjects:  []string{"repo:alfie-corp/alfie:environment:qa", "repo:alfie-corp/alfie:ref:refs/heads/main"},
+			Patterns:  []string{},
+		}
+		expectEqual(t, "declared", p.Workload.Declared, want)
+		expectEqual(t, "live", p.Workload.Live, want)
+		// Its testers (alfie-developers) assume it like any role.
+		expectEqual(t, "testers live", accessByName(p.Live), map[string][]string{"alice": all, "bob": all})
+		gitlab := placement(t, r, "development/AlfieReleaseFromGitLab")
+		expectEqual(t, "gitlab patterns", gitlab.Workload.Live.Patterns, []string{"project_path:alfie-corp/platform/alfie:ref_type:tag:ref:v*"})
+		expectEqual(t, "gitlab people", len(gitlab.Live)+len(gitlab.Declared), 0)
+	})
+	t.Run("third parties", func(t *testing.T) {
+		t.Parallel()
+		f := newFixtureFrom(t, filepath.Join("..", "layout", "testdata", "stacks", "Pulumi.every-key.yaml"), false, fakeaws.ManagementAccessKey)
+		r, err := f.run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, p := range r.Placements {
+			if p.ThirdParty == nil {
+				continue
+			}
+			found = true
+			expectEqual(t, p.Key+" third parties", p.ThirdParty.Live, p.ThirdParty.Declared)
+			if len(p.ThirdParty.Declared.ExternalIDs) != 1 {
+				t.Errorf("%s: external IDs %v", p.Key, p.ThirdParty.Declared.ExternalIDs)
+			}
+		}
+		if !found {
+			t.Fatal("no third-party role in the every-key stack")
+		}
+		if !r.Equal {
+			t.Errorf("%d differences as declared:\n%s", r.Differences, r.Markdown())
+		}
+	})
 }
