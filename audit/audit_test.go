@@ -574,3 +574,24 @@ func TestWorkloadsAndThirdPartiesAreReportedWithTheirOwnPrincipals(t *testing.T)
 		}
 	})
 }
+
+// TestCredentialsFromAProfileInTheStacksSharedFiles: with aws:profile and
+// aws:sharedCredentialsFiles instead of keys in the stack, the audit signs
+// with that profile's keys, as the provider would.
+func TestCredentialsFromAProfileInTheStacksSharedFiles(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, false, "AKIDNOTUSEDEXAMPLE")
+	credentials := filepath.Join(t.TempDir(), "credentials")
+	text := "[default]\naws_access_key_id = " + fakeaws.StrangerAccessKey + "\naws_secret_access_key = x\n\n[audit]\naws_access_key_id = " + fakeaws.ManagementAccessKey + "\naws_secret_access_key = " + fakeaws.SecretKey + "\n"
+	if err := os.WriteFile(credentials, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.settings.AccessKey, f.settings.SecretKey = "", ""
+	f.settings.Profile = "audit"
+	f.settings.SharedCredentialsFiles = []string{credentials}
+	r, err := f.run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectEqual(t, "caller", r.Caller, "arn:aws:iam::012345678901:user/auditor")
+}

@@ -67,7 +67,7 @@ func writePlacement(b *strings.Builder, p Placement) {
 		for _, d := range p.Trust.Differences {
 			fmt.Fprintf(b, "- %s\n", d)
 		}
-		b.WriteString("\nThe live trust admits:\n\n")
+		b.WriteString("\nThe live trust names:\n\n")
 		writeStatements(b, "", p.Trust.Statements)
 	}
 	if len(p.RoleDifferences) > 0 {
