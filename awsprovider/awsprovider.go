@@ -27,40 +27,37 @@
 package awsprovider
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"iam-layout/awssettings"
 )
 
 // Namespace is the config namespace of the AWS provider: keys are
 // "aws:<key>".
-const Namespace = "aws"
+const Namespace = awssettings.Namespace
 
 // The `aws:` keys carried over.
 const (
-	KeyRegion                    = "region"
-	KeyProfile                   = "profile"
-	KeySharedConfigFiles         = "sharedConfigFiles"
-	KeySharedCredentialsFiles    = "sharedCredentialsFiles"
-	KeyAccessKey                 = "accessKey"
-	KeySecretKey                 = "secretKey"
-	KeyToken                     = "token"
-	KeyEndpoints                 = "endpoints"
-	KeyStsRegion                 = "stsRegion"
-	KeySkipCredentialsValidation = "skipCredentialsValidation"
-	KeySkipMetadataAPICheck      = "skipMetadataApiCheck"
-	KeySkipRegionValidation      = "skipRegionValidation"
-	KeySkipRequestingAccountID   = "skipRequestingAccountId"
-	KeyS3UsePathStyle            = "s3UsePathStyle"
-	KeyInsecure                  = "insecure"
-	KeyMaxRetries                = "maxRetries"
+	KeyRegion                    = awssettings.KeyRegion
+	KeyProfile                   = awssettings.KeyProfile
+	KeySharedConfigFiles         = awssettings.KeySharedConfigFiles
+	KeySharedCredentialsFiles    = awssettings.KeySharedCredentialsFiles
+	KeyAccessKey                 = awssettings.KeyAccessKey
+	KeySecretKey                 = awssettings.KeySecretKey
+	KeyToken                     = awssettings.KeyToken
+	KeyEndpoints                 = awssettings.KeyEndpoints
+	KeyStsRegion                 = awssettings.KeyStsRegion
+	KeySkipCredentialsValidation = awssettings.KeySkipCredentialsValidation
+	KeySkipMetadataAPICheck      = awssettings.KeySkipMetadataAPICheck
+	KeySkipRegionValidation      = awssettings.KeySkipRegionValidation
+	KeySkipRequestingAccountID   = awssettings.KeySkipRequestingAccountID
+	KeyS3UsePathStyle            = awssettings.KeyS3UsePathStyle
+	KeyInsecure                  = awssettings.KeyInsecure
+	KeyMaxRetries                = awssettings.KeyMaxRetries
 )
 
 // Settings are a stack's own AWS provider settings. Zero values and nil
@@ -86,79 +83,64 @@ type Settings struct {
 }
 
 // Problem is one `aws:` key that cannot be read.
-type Problem struct {
-	// Key is the full key, e.g. "aws:endpoints".
-	Key     string
-	Message string
-}
+type Problem = awssettings.Problem
 
 // Error lists every `aws:` key Read could not read.
-type Error struct {
-	Problems []Problem
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "invalid %s: configuration (%d problem(s)):", Namespace, len(e.Problems))
-	for _, p := range e.Problems {
-		fmt.Fprintf(&b, "\n  - %s: %s", p.Key, p.Message)
-	}
-	return b.String()
-}
+type Error = awssettings.Error
 
 // Read reads the stack's `aws:` settings. A malformed value is not guessed
 // at: Read returns an *Error naming every one, since a misread skip flag or
-// endpoint would send calls somewhere the stack did not mean.
+// endpoint would send calls somewhere the stack did not mean. The parsing
+// is package awssettings', which the offline audit command shares.
 func Read(ctx *pulumi.Context) (Settings, error) {
 	c := config.New(ctx, Namespace)
-	r := reader{c: c}
+	plain, err := awssettings.Parse(c.Get)
 	s := Settings{
-		Region:    c.Get(KeyRegion),
-		Profile:   c.Get(KeyProfile),
-		StsRegion: c.Get(KeyStsRegion),
+		Region:                    plain.Region,
+		Profile:                   plain.Profile,
+		SharedConfigFiles:         plain.SharedConfigFiles,
+		SharedCredentialsFiles:    plain.SharedCredentialsFiles,
+		StsRegion:                 plain.StsRegion,
+		SkipCredentialsValidation: plain.SkipCredentialsValidation,
+		SkipMetadataAPICheck:      plain.SkipMetadataAPICheck,
+		SkipRegionValidation:      plain.SkipRegionValidation,
+		SkipRequestingAccountID:   plain.SkipRequestingAccountID,
+		S3UsePathStyle:            plain.S3UsePathStyle,
+		Insecure:                  plain.Insecure,
+		MaxRetries:                plain.MaxRetries,
+		Endpoints:                 providerEndpoints(plain.Endpoints),
 	}
-	s.SharedConfigFiles = r.stringList(KeySharedConfigFiles)
-	s.SharedCredentialsFiles = r.stringList(KeySharedCredentialsFiles)
 	// Credentials stay secret: read them as secret outputs, and only when
 	// set, since an empty key would override the provider's own credential
 	// chain.
-	if c.Get(KeyAccessKey) != "" {
+	if plain.AccessKey != "" {
 		s.AccessKey = c.GetSecret(KeyAccessKey)
 	}
-	if c.Get(KeySecretKey) != "" {
+	if plain.SecretKey != "" {
 		s.SecretKey = c.GetSecret(KeySecretKey)
 	}
-	if c.Get(KeyToken) != "" {
+	if plain.Token != "" {
 		s.Token = c.GetSecret(KeyToken)
 	}
-	s.SkipCredentialsValidation = r.optionalBool(KeySkipCredentialsValidation)
-	s.SkipMetadataAPICheck = r.optionalBool(KeySkipMetadataAPICheck)
-	s.SkipRegionValidation = r.optionalBool(KeySkipRegionValidation)
-	s.SkipRequestingAccountID = r.optionalBool(KeySkipRequestingAccountID)
-	s.S3UsePathStyle = r.optionalBool(KeyS3UsePathStyle)
-	s.Insecure = r.optionalBool(KeyInsecure)
-	if text := c.Get(KeyMaxRetries); text != "" {
-		n, err := strconv.Atoi(text)
-		if err != nil || n < 0 {
-			r.addf(KeyMaxRetries, "must be a whole number, got %q", text)
-		} else {
-			s.MaxRetries = &n
-		}
+	return s, err
+}
+
+// providerEndpoints converts the parsed endpoints to the provider's type.
+// Their service names are the provider's fields (awssettings keeps its list
+// equal to them), so the conversion cannot drop one.
+func providerEndpoints(entries []map[string]string) []aws.ProviderEndpoint {
+	if len(entries) == 0 {
+		return nil
 	}
-	if text := c.Get(KeyEndpoints); text != "" {
-		dec := json.NewDecoder(bytes.NewReader([]byte(text)))
-		// Unknown service names are typos that would silently send calls
-		// to real AWS.
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&s.Endpoints); err != nil {
-			r.addf(KeyEndpoints, "must be a list of {service: url} objects: %v", err)
-		}
+	text, err := json.Marshal(entries)
+	if err != nil {
+		return nil
 	}
-	if len(r.problems) > 0 {
-		sort.Slice(r.problems, func(i, j int) bool { return r.problems[i].Key < r.problems[j].Key })
-		return s, &Error{Problems: r.problems}
+	var out []aws.ProviderEndpoint
+	if err := json.Unmarshal(text, &out); err != nil {
+		return nil
 	}
-	return s, nil
+	return out
 }
 
 // ProviderArgs are provider arguments carrying the settings. Set AssumeRole
@@ -216,39 +198,4 @@ func (s Settings) AssumingRole(roleArn pulumi.StringInput, sessionName string) *
 		SessionName: pulumi.String(sessionName),
 	}
 	return args
-}
-
-// reader reads keys and collects problems.
-type reader struct {
-	c        *config.Config
-	problems []Problem
-}
-
-func (r *reader) addf(key, format string, args ...any) {
-	r.problems = append(r.problems, Problem{Key: Namespace + ":" + key, Message: fmt.Sprintf(format, args...)})
-}
-
-func (r *reader) optionalBool(key string) *bool {
-	text := r.c.Get(key)
-	if text == "" {
-		return nil
-	}
-	b, err := strconv.ParseBool(text)
-	if err != nil {
-		r.addf(key, "must be true or false, got %q", text)
-		return nil
-	}
-	return &b
-}
-
-func (r *reader) stringList(key string) []string {
-	text := r.c.Get(key)
-	if text == "" {
-		return nil
-	}
-	var out []string
-	if err := json.Unmarshal([]byte(text), &out); err != nil {
-		r.addf(key, "must be a list of strings")
-	}
-	return out
 }

@@ -64,6 +64,7 @@ const usageText = `usage:
   iam-layout workloads --stack NAME [--dir DIR] [--workload NAME [--account NAME]]
   iam-layout schema   [--dir DIR] [--format organization|stack|markdown]
   iam-layout stacksets --stack NAME [--dir DIR] [--format templates|handover|import]
+  iam-layout audit    --stack NAME [--dir DIR] [--format markdown|json] [--account NAME]...
   iam-layout import   --stack NAME [--dir DIR] [--org ORG] [--format file|targets|skipped]
   iam-layout help
 
@@ -71,6 +72,9 @@ profiles, matrix and workloads print what the stack's outputs hold, from
 Pulumi.<NAME>.yaml alone. schema prints what the configuration may hold.
 stacksets prints, for a stack with delivery: stackSets, what handing its
 live roles over to StackSets needs (docs/stacksets-handover.md).
+audit reads the live organization with the management account's credentials
+and reports who can assume each role against the file (docs/audit.md):
+exit 0 when live equals declared, 1 when it differs, 2 on errors.
 workloads prints the CI workloads as JSON (workloads), or with --workload
 the CI snippet that assumes the workload's role (workloads.NAME.ACCOUNT.snippet).
 import plans adopting a live organization into the stack (docs/adoption.md);
@@ -127,6 +131,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runStackSets(args[1:], stdout, stderr)
 	case "workloads":
 		return runWorkloads(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return ExitOK
@@ -190,23 +196,32 @@ func runCommand(name string, args []string, stdout, stderr io.Writer, formats []
 // load reads a stack's organization and aws:region the way the engine hands
 // them to the program.
 func load(dir, stack string) (*layout.Layout, string, error) {
-	project, err := stackfile.Project(dir)
+	cfg, l, err := loadStack(dir, stack)
 	if err != nil {
 		return nil, "", err
+	}
+	return l, cfg["aws:region"], nil
+}
+
+// loadStack reads a stack's config and its organization.
+func loadStack(dir, stack string) (map[string]string, *layout.Layout, error) {
+	project, err := stackfile.Project(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	cfg, err := stackfile.Read(dir, stack)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	raw, err := Organization(cfg, project, stack)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	l, err := layout.Load([]byte(raw))
 	if err != nil {
-		return nil, "", fmt.Errorf("stack %s: %w", stack, err)
+		return nil, nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
-	return l, cfg["aws:region"], nil
+	return cfg, l, nil
 }
 
 // Organization returns the organization's config value (JSON) from a

@@ -83,13 +83,19 @@ func TestCheckHoldsClosedTrustsToExactlyTheDeclaredMembers(t *testing.T) {
 			},
 			"puts StringEquals aws:PrincipalTag/team on the declared members"},
 		"a principal of another kind": {"ReadOnly",
-			func(d string) string { return strings.Replace(d, `{"AWS":`, `{"Service":"ec2.amazonaws.com","AWS":`, 1) },
+			func(d string) string {
+				return strings.Replace(d, `{"AWS":`, `{"Service":"ec2.amazonaws.com","AWS":`, 1)
+			},
 			"trusts a Service principal"},
 		"the MFA condition dropped from a destructive role": {"Breakglass",
-			func(d string) string { return strings.Replace(d, `"Bool":{"aws:MultiFactorAuthPresent":"true"},`, ``, 1) },
+			func(d string) string {
+				return strings.Replace(d, `"Bool":{"aws:MultiFactorAuthPresent":"true"},`, ``, 1)
+			},
 			"grants an MFA role without Bool aws:MultiFactorAuthPresent"},
 		"the third party's ExternalId dropped": {"Vendor",
-			func(d string) string { return strings.Replace(d, `"StringEquals":{"sts:ExternalId":"vendor-id-1"}`, `"StringLike":{"sts:ExternalId":"*"}`, 1) },
+			func(d string) string {
+				return strings.Replace(d, `"StringEquals":{"sts:ExternalId":"vendor-id-1"}`, `"StringLike":{"sts:ExternalId":"*"}`, 1)
+			},
 			`must require sts:ExternalId "vendor-id-1"`},
 	} {
 		t.Run(name, func(t *testing.T) {
