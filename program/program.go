@@ -35,12 +35,21 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 	l := p.layout
-	if err := guardDeliverySwitch(ctx, l); err != nil {
+	prev, err := readPreviousDeployment(ctx, l)
+	if err != nil {
+		return err
+	}
+	if err := guardDeliverySwitch(l, prev); err != nil {
 		return err
 	}
 	d := &deployment{
 		roleArns: make(map[string]map[string]pulumi.StringOutput, len(l.Accounts)),
 		groups:   make(map[string]*components.Group, len(l.Groups)),
+	}
+	if l.StackSets() {
+		if d.arrangement, err = p.arrange(prev); err != nil {
+			return err
+		}
 	}
 	// Providers delivery (and the hand-over run that moves a stack off it)
 	// registers one Account per child account holding roles; an account
@@ -216,6 +225,22 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 	return p, nil
 }
 
+// arrange puts the plan's StackSet instances where the previous deployment
+// left them, new ones where their accounts' hashes send them, and holds the
+// result to the arrangement's promises before anything but the read of the
+// previous outputs is registered. It returns the arrangement to export.
+func (p *plan) arrange(prev *previousDeployment) (stacksets.Arrangement, error) {
+	live := liveArrangement(p.layout, prev, p.stackSets, p.providerStackSets)
+	if len(live) > 0 {
+		// Build arranged the plan as a first deployment.
+		stacksets.Arrange(p.stackSets, p.providerStackSets, live)
+	}
+	if err := policycheck.CheckArrangement(p.stackSets, p.providerStackSets, live); err != nil {
+		return nil, err
+	}
+	return stacksets.Record(p.stackSets, p.providerStackSets), nil
+}
+
 // registerManagement registers what lives in the management account: the
 // shared guardrail policies, the groups with their grants, and the people.
 func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Documents, d *deployment) error {
@@ -259,6 +284,8 @@ type deployment struct {
 	// roleArns holds each role's ARN output by account and role name.
 	roleArns map[string]map[string]pulumi.StringOutput
 	groups   map[string]*components.Group
+	// arrangement is where stackSets delivery puts each stack instance.
+	arrangement stacksets.Arrangement
 }
 
 // sharedGuardrails creates the guardrail policies some group opts into and
@@ -329,6 +356,12 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 	ctx.Export(contract.RoleArnsKey, roleArns)
 	ctx.Export(contract.RolesKey, roles)
 	ctx.Export(contract.GroupsKey, groups)
+	if l.StackSets() {
+		ctx.Export(contract.StackSetsKey, pulumi.Map{
+			contract.StackSetsPermissionModel: pulumi.String(l.Delivery.StackSets.PermissionModel),
+			contract.StackSetsInstances:       pulumi.ToStringMap(d.arrangement),
+		})
+	}
 	exportWorkloads(ctx, l)
 	return exportProfiles(ctx, l)
 }
