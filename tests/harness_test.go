@@ -78,6 +78,8 @@ type recorded struct {
 	InputDeps map[string][]string
 	// Dependencies are the URNs the resource waits for (dependsOn).
 	Dependencies []string
+	// CreateTimeout and DeleteTimeout are the customTimeouts given.
+	CreateTimeout, DeleteTimeout string
 }
 
 func (r recorded) str(key string) string {
@@ -146,6 +148,9 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			rec.InputDeps[k] = deps.GetUrns()
 		}
 		rec.Dependencies = rpc.GetDependencies()
+		if ct := rpc.GetCustomTimeouts(); ct != nil {
+			rec.CreateTimeout, rec.DeleteTimeout = ct.GetCreate(), ct.GetDelete()
+		}
 		for _, a := range rpc.GetAliases() {
 			if urn := a.GetUrn(); urn != "" {
 				rec.AliasNames = append(rec.AliasNames, resource.URN(urn).Name())
@@ -315,9 +320,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 	case typeOIDCProvider:
 		return m.createOIDCProvider(rec, state)
 	case typeStackSet:
-		return m.createStackSet(rec, state)
+		return m.createStackSet(rec)
 	case typeStackSetInst:
-		return m.createStackSetInstance(rec, state)
+		return m.createStackSetInstance(rec)
 	case typeGroupMembership:
 		if err := need("name", "group"); err != nil {
 			return "", nil, err
