@@ -122,7 +122,7 @@ func permissionModelTransition(l *layout.Layout, prev *previousDeployment) error
 	if prev.permissionModel == next {
 		return nil
 	}
-	return fmt.Errorf("stackSets.permissionModel: this stack's StackSets are %s and hold %d stack instances; making them %s would have the AWS provider replace every StackSet, which deletes its instances and the roles with them. "+
+	return fmt.Errorf("stackSets.permissionModel: this stack's StackSets are %s and hold live stack instances (%d); making them %s would have the AWS provider replace every StackSet, which deletes its instances and the roles with them. "+
 		"Keep permissionModel: %s; moving between permission models is not automated (docs/scale.md, \"Permission models\")",
 		prev.permissionModel, len(prev.arrangement), next, prev.permissionModel)
 }

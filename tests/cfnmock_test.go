@@ -200,6 +200,15 @@ func (m *awsMocks) createStackSetInstance(rec *recorded) (string, resource.Prope
 	return ss.Name + "," + idTarget + "," + region, stackSetInstanceReadBack(rec, ss.Name, account, region, summaries), nil
 }
 
+// instanceOps counts the instances created in each StackSet.
+func (m *awsMocks) instanceOps() map[string]int {
+	out := make(map[string]int, len(m.stackSets))
+	for name, ss := range m.stackSets {
+		out[name] = len(ss.Instances)
+	}
+	return out
+}
+
 func stringList(v resource.PropertyValue) []string {
 	if !v.IsArray() {
 		return nil

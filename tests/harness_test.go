@@ -347,6 +347,10 @@ type result struct {
 	Exports   map[string]any
 	// CFNRoles are the roles stack instances created in child accounts.
 	CFNRoles []cfnRole
+	// InstanceOps counts, by StackSet name, the stack instances the run
+	// created in it: one CloudFormation operation each, run one after
+	// another within a StackSet.
+	InstanceOps map[string]int
 }
 
 // run runs the program under mocks with the given engine config.
@@ -393,6 +397,7 @@ func runMocks(t testing.TB, cfg map[string]string, m *awsMocks) *result {
 	m.mu.Lock()
 	res.Resources = append([]recorded(nil), m.resources...)
 	res.CFNRoles = append([]cfnRole(nil), m.cfnRoles...)
+	res.InstanceOps = m.instanceOps()
 	m.mu.Unlock()
 	return res
 }
