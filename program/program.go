@@ -16,6 +16,7 @@ import (
 	"iam-layout/layout"
 	"iam-layout/policies"
 	"iam-layout/policycheck"
+	"iam-layout/profiles"
 	"iam-layout/stacksets"
 )
 
@@ -51,6 +52,7 @@ func Run(ctx *pulumi.Context) error {
 			return err
 		}
 	}
+	rendered := renderProfiles(ctx, l)
 	// Providers delivery (and the hand-over run that moves a stack off it)
 	// registers one Account per child account holding roles; an account
 	// without roles gets no provider: it would be a resource that does
@@ -139,7 +141,7 @@ func Run(ctx *pulumi.Context) error {
 		}
 		exportIdentityCenter(ctx, l, comp, found)
 	}
-	if err := export(ctx, l, d); err != nil {
+	if err := export(ctx, l, d, rendered()); err != nil {
 		return fmt.Errorf("exporting outputs: %w", err)
 	}
 	return nil
@@ -310,7 +312,7 @@ func sharedGuardrails(ctx *pulumi.Context, docs *policies.Documents) (map[string
 	return byGroup, nil
 }
 
-func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
+func export(ctx *pulumi.Context, l *layout.Layout, d *deployment, rendered *profiles.Rendered) error {
 	roleArns := pulumi.Map{}
 	roles := pulumi.Map{}
 	for _, a := range l.Accounts {
@@ -363,5 +365,5 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 		})
 	}
 	exportWorkloads(ctx, l)
-	return exportProfiles(ctx, l)
+	return exportProfiles(ctx, l, rendered)
 }
