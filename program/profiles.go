@@ -22,8 +22,9 @@ const perUserOutputWarning = 4 << 20
 // strings computed from the layout, not from the created resources: role
 // ARNs follow from account, path and name, and the offline command
 // (cmd/iam-layout) must print the very same bytes without deploying. Being
-// independent of the resources, they are rendered while the resources are
-// registered, on a core the registration leaves free (docs/scale.md).
+// independent of the documents and the resources, they are rendered while
+// the documents are built and checked, on a core that work leaves free,
+// and while the resources are registered (docs/scale.md).
 func renderProfiles(ctx *pulumi.Context, l *layout.Layout) func() *profiles.Rendered {
 	// The stack's region is the profiles' last fallback, as it is the
 	// providers' (see readAWSSettings).

@@ -52,7 +52,6 @@ func Run(ctx *pulumi.Context) error {
 			return err
 		}
 	}
-	rendered := renderProfiles(ctx, l)
 	// Providers delivery (and the hand-over run that moves a stack off it)
 	// registers one Account per child account holding roles; an account
 	// without roles gets no provider: it would be a resource that does
@@ -141,7 +140,7 @@ func Run(ctx *pulumi.Context) error {
 		}
 		exportIdentityCenter(ctx, l, comp, found)
 	}
-	if err := export(ctx, l, d, rendered()); err != nil {
+	if err := export(ctx, l, d, p.rendered()); err != nil {
 		return fmt.Errorf("exporting outputs: %w", err)
 	}
 	return nil
@@ -157,6 +156,9 @@ type plan struct {
 	stackSetRegion string
 	// providerStackSets deliver the workloads' OIDC providers.
 	providerStackSets []stacksets.ProviderStackSet
+	// rendered waits for the profiles, rendered from the layout while the
+	// documents are built and the resources registered.
+	rendered func() *profiles.Rendered
 }
 
 // prepare reads and validates the configuration, builds every document and
@@ -192,6 +194,7 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
+	p.rendered = renderProfiles(ctx, l)
 	if !l.IAMAccess() {
 		// No IAM document exists to build or check.
 		p.docs = &policies.Documents{}
