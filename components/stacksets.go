@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudformation"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"iam-layout/layout"
 	"iam-layout/policies"
@@ -103,10 +104,10 @@ type RoleStackSet struct {
 	// StackSets are the definition's StackSets by name.
 	StackSets map[string]*cloudformation.StackSet
 	Instances map[string]*cloudformation.StackSetInstance
-	// RoleArns maps account name to the role's ARN there: computed from
-	// account, path and name, as AWS names roles, and resolved once the
-	// instance that creates the role exists.
-	RoleArns map[string]pulumi.StringOutput
+	// RoleArns maps account name to the role's ARN there (a string):
+	// computed from account, path and name, as AWS names roles, and
+	// resolved once the instance that creates the role exists.
+	RoleArns map[string]pulumi.Output
 }
 
 // How long an instance operation may wait. CloudFormation runs a StackSet's
@@ -138,7 +139,7 @@ func NewRoleStackSet(ctx *pulumi.Context, name string, args *RoleStackSetArgs, o
 	if s.SelfManaged() && args.Administration == nil {
 		return nil, fmt.Errorf("creating StackSet %s: SELF_MANAGED needs the administration role", ss.Name)
 	}
-	comp := &RoleStackSet{Instances: make(map[string]*cloudformation.StackSetInstance, len(ss.Instances)), RoleArns: make(map[string]pulumi.StringOutput, len(ss.Placements))}
+	comp := &RoleStackSet{Instances: make(map[string]*cloudformation.StackSetInstance, len(ss.Instances)), RoleArns: make(map[string]pulumi.Output, len(ss.Placements))}
 	if err := ctx.RegisterComponentResource(RoleStackSetType, name, comp, opts...); err != nil {
 		return nil, fmt.Errorf("registering StackSet %s: %w", ss.Name, err)
 	}
@@ -191,23 +192,54 @@ func NewRoleStackSet(ctx *pulumi.Context, name string, args *RoleStackSetArgs, o
 			}
 		}
 	}
+	// Each ARN waits for what creates its role. The promises are kept by
+	// one goroutine a definition rather than by an Apply a placement: an
+	// Apply's output carries the instance as a dependency into every stack
+	// output that names the role, and at a thousand accounts those Applies
+	// and dependencies were the largest part of the program's own work
+	// (docs/scale.md). Stack outputs need no dependency: they are written
+	// when the deployment ends.
+	waits := make([]arnPromise, 0, len(ss.Placements))
 	for _, r := range ss.Placements {
-		arn := r.ARN
-		var after pulumi.StringOutput
+		var after pulumi.Output
 		switch inst, ok := comp.Instances[r.Key()]; {
 		case ok:
 			after = inst.StackSetName
 		case len(ouInstances) > 0:
-			after = ouInstances.ToStringArrayOutput().ApplyT(func([]string) string { return "" }).(pulumi.StringOutput)
+			after = ouInstances.ToStringArrayOutput()
 		default:
 			after = first.Name
 		}
-		comp.RoleArns[r.Account.Name] = after.ApplyT(func(string) string { return arn }).(pulumi.StringOutput)
+		out, resolve, reject := ctx.NewOutput()
+		comp.RoleArns[r.Account.Name] = out
+		waits = append(waits, arnPromise{after: after, arn: r.ARN, resolve: resolve, reject: reject})
 	}
+	go keepARNPromises(ctx, waits)
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{"stackSetName": first.Name}); err != nil {
 		return nil, fmt.Errorf("registering outputs of StackSet %s: %w", ss.Name, err)
 	}
 	return comp, nil
+}
+
+// arnPromise is a role's ARN, to resolve once after has.
+type arnPromise struct {
+	after   pulumi.Output
+	arn     string
+	resolve func(any)
+	reject  func(error)
+}
+
+// keepARNPromises resolves each promise once its output has, in turn. The
+// ARN is known whatever after resolves to: AWS names roles by account,
+// path and name. An error (the instance failed) rejects the ARN with it.
+func keepARNPromises(ctx *pulumi.Context, waits []arnPromise) {
+	for _, w := range waits {
+		if _, err := internals.UnsafeAwaitOutput(ctx.Context(), w.after); err != nil {
+			w.reject(err)
+			continue
+		}
+		w.resolve(w.arn)
+	}
 }
 
 // queueLengths counts the instances of each StackSet.

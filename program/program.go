@@ -44,7 +44,7 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 	d := &deployment{
-		roleArns: make(map[string]map[string]pulumi.StringOutput, len(l.Accounts)),
+		roleArns: make(map[string]map[string]pulumi.Input, len(l.Accounts)),
 		groups:   make(map[string]*components.Group, len(l.Groups)),
 	}
 	if l.StackSets() {
@@ -117,7 +117,7 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 	for i, a := range accounts {
-		arns := make(map[string]pulumi.StringOutput, len(a.Roles))
+		arns := make(map[string]pulumi.Input, len(a.Roles))
 		for _, r := range a.Roles {
 			arns[r.Name] = createdAccounts[i].Roles[r.Name].Arn
 		}
@@ -127,7 +127,7 @@ func Run(ctx *pulumi.Context) error {
 		for i, ss := range p.stackSets {
 			for _, r := range ss.Placements {
 				if d.roleArns[r.Account.Name] == nil {
-					d.roleArns[r.Account.Name] = map[string]pulumi.StringOutput{}
+					d.roleArns[r.Account.Name] = map[string]pulumi.Input{}
 				}
 				d.roleArns[r.Account.Name][r.Name] = createdSets[i].RoleArns[r.Account.Name]
 			}
@@ -286,8 +286,9 @@ func registerManagement(ctx *pulumi.Context, l *layout.Layout, docs *policies.Do
 
 // deployment is what Run created, for the outputs.
 type deployment struct {
-	// roleArns holds each role's ARN output by account and role name.
-	roleArns map[string]map[string]pulumi.StringOutput
+	// roleArns holds each role's ARN output (a string) by account and
+	// role name.
+	roleArns map[string]map[string]pulumi.Input
 	groups   map[string]*components.Group
 	// arrangement is where stackSets delivery puts each stack instance.
 	arrangement stacksets.Arrangement
@@ -323,7 +324,7 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment, rendered *prof
 		if !ok {
 			continue
 		}
-		byName := pulumi.StringMap{}
+		byName := pulumi.Map{}
 		detail := pulumi.Map{}
 		for _, r := range a.Roles {
 			byName[r.Name] = arns[r.Name]
@@ -345,7 +346,7 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment, rendered *prof
 		if !l.IAMAccess() {
 			break // no IAM group exists
 		}
-		arns := make(pulumi.StringArray, 0, len(g.Roles))
+		arns := make(pulumi.Array, 0, len(g.Roles))
 		for _, r := range g.Roles {
 			arns = append(arns, d.roleArns[r.Account.Name][r.Name])
 		}
