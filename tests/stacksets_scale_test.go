@@ -225,3 +225,36 @@ func TestAStackDeployedBeforeSpreadingMovesNoInstance(t *testing.T) {
 		t.Errorf("the next deployment exports %d instances' StackSets, want 3,003", len(arranged))
 	}
 }
+
+// TestChangingARoleAtAThousandUpdatesEachOfItsStackSetsOnly: a changed
+// role definition is one template, sent to each of its 32 StackSets (one
+// update operation each, side by side); no instance changes, and no other
+// definition's StackSet.
+func TestChangingARoleAtAThousandUpdatesEachOfItsStackSetsOnly(t *testing.T) {
+	t.Parallel()
+	first := deploy(t, thousand(1000), nil)
+	spec := withPerUserOutputs(withStackSets(synthetic.Organization(synthetic.Options{Accounts: 1000, Groups: 20, Users: 50, Seed: 3})), false)
+	r := spec.Roles[synthetic.Deployment]
+	r.ManagedPolicyARNs = append(r.ManagedPolicyARNs, "arn:aws:iam::aws:policy/AWSCodeDeployFullAccess")
+	spec.Roles[synthetic.Deployment] = r
+	next := deploy(t, withOrganization(specJSON(spec)), first)
+	added, dropped, changed := changes(t, first, next)
+	if len(added) > 0 || len(dropped) > 0 {
+		t.Errorf("added %v, dropped %v", added, dropped)
+	}
+	if len(changed) != 32 {
+		t.Errorf("%d resources changed, want the 32 StackSets of %s: %v", len(changed), synthetic.Deployment, changed)
+	}
+	for _, c := range changed {
+		name := strings.TrimPrefix(c, typeStackSet+" ")
+		if name == c || (name != synthetic.Deployment && layout.ShardNumber(synthetic.Deployment, name) < 2) {
+			t.Errorf("changed %s", c)
+		}
+	}
+	diffs, _, _ := rePreview(t, first, next, true)
+	for key, d := range diffs {
+		if !slices.Equal(d, []string{"templateBody"}) {
+			t.Errorf("%s: the preview shows %v, want the template only", key, d)
+		}
+	}
+}
