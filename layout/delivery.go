@@ -16,9 +16,9 @@ const (
 	// provider of its own that assumes the account's access role. Every such
 	// provider is an OS process of the engine for the whole deployment.
 	DeliveryProviders = "providers"
-	// DeliveryStackSets creates every child-account role through one
-	// CloudFormation StackSet per role definition, from the management
-	// account: no per-account provider at all.
+	// DeliveryStackSets creates every child-account role through
+	// CloudFormation StackSets, one template per role definition, from the
+	// management account: no per-account provider at all.
 	DeliveryStackSets = "stackSets"
 )
 
