@@ -45,17 +45,9 @@ func deploy(t testing.TB, cfg map[string]string, prev *deployment) *deployment {
 func rePreview(t *testing.T, before, after *deployment, honourIgnoreChanges bool) (diffs map[string][]string, added, dropped []string) {
 	t.Helper()
 	diffs = map[string][]string{}
-	old := map[string]recorded{}
-	for _, r := range before.res.Resources {
-		old[r.URN] = r
-	}
-	for _, r := range after.res.Resources {
-		prev, ok := old[r.URN]
-		delete(old, r.URN)
-		if !ok {
-			added = append(added, r.Type+" "+r.Name)
-			continue
-		}
+	p := pairUp(before, after)
+	for _, b := range p.both {
+		prev, r := b[0], b[1]
 		var schema map[string]schemaAttr
 		switch r.Type {
 		case typeStackSet:
@@ -73,10 +65,7 @@ func rePreview(t *testing.T, before, after *deployment, honourIgnoreChanges bool
 			diffs[r.Type+" "+r.Name] = d
 		}
 	}
-	for _, r := range old {
-		dropped = append(dropped, r.Type+" "+r.Name)
-	}
-	return diffs, added, dropped
+	return diffs, p.added, p.dropped
 }
 
 // stackSetStacks are stacks delivered by StackSets in both permission

@@ -70,11 +70,16 @@ func TestAThousandAccountsRollOutInParallelAcrossStackSets(t *testing.T) {
 	}
 }
 
-// changes compares two deployments: resources added and dropped, and the
-// StackSets and instances whose inputs changed, with every other resource
-// whose inputs changed.
-func changes(t *testing.T, before, after *deployment) (added, dropped, changed []string) {
-	t.Helper()
+// pairing is two deployments' resources matched by URN.
+type pairing struct {
+	// both holds, for each resource of both, its earlier and later record.
+	both           [][2]recorded
+	added, dropped []string
+}
+
+// pairUp matches the resources of two deployments by URN.
+func pairUp(before, after *deployment) pairing {
+	var p pairing
 	old := map[string]recorded{}
 	for _, r := range before.res.Resources {
 		old[r.URN] = r
@@ -82,18 +87,32 @@ func changes(t *testing.T, before, after *deployment) (added, dropped, changed [
 	for _, r := range after.res.Resources {
 		prev, ok := old[r.URN]
 		delete(old, r.URN)
-		switch {
-		case !ok:
-			added = append(added, r.Type+" "+r.Name)
-		case r.Type != typeStackReference && canonical(t, prev.Inputs) != canonical(t, r.Inputs):
-			changed = append(changed, r.Type+" "+r.Name)
+		if !ok {
+			p.added = append(p.added, r.Type+" "+r.Name)
+			continue
 		}
+		p.both = append(p.both, [2]recorded{prev, r})
 	}
 	for _, r := range old {
-		dropped = append(dropped, r.Type+" "+r.Name)
+		p.dropped = append(p.dropped, r.Type+" "+r.Name)
 	}
-	sort := func(s []string) []string { return slices.Sorted(slices.Values(s)) }
-	return sort(added), sort(dropped), sort(changed)
+	slices.Sort(p.added)
+	slices.Sort(p.dropped)
+	return p
+}
+
+// changes compares two deployments: resources added and dropped, and those
+// whose inputs changed.
+func changes(t *testing.T, before, after *deployment) (added, dropped, changed []string) {
+	t.Helper()
+	p := pairUp(before, after)
+	for _, b := range p.both {
+		if b[1].Type != typeStackReference && canonical(t, b[0].Inputs) != canonical(t, b[1].Inputs) {
+			changed = append(changed, b[1].Type+" "+b[1].Name)
+		}
+	}
+	slices.Sort(changed)
+	return p.added, p.dropped, changed
 }
 
 // onlyGrants keeps what is not a group's assume-role policy: the one thing
