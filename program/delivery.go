@@ -2,6 +2,8 @@ package program
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -125,6 +127,37 @@ func permissionModelTransition(l *layout.Layout, prev *previousDeployment) error
 	return fmt.Errorf("stackSets.permissionModel: this stack's StackSets are %s and hold live stack instances (%d); making them %s would have the AWS provider replace every StackSet, which deletes its instances and the roles with them. "+
 		"Keep permissionModel: %s; moving between permission models is not automated (docs/scale.md, \"Permission models\")",
 		prev.permissionModel, len(prev.arrangement), next, prev.permissionModel)
+}
+
+// arrangementTransition refuses a plan that would move a live instance to
+// a StackSet of another name: its StackSets' names follow the role's name
+// and policyNameSuffix, and a live instance in a StackSet the plan no
+// longer has would be deleted, role and all, and created again in the new
+// one (where CloudFormation cannot create the role while the old stack
+// holds it). Within a family Arrange never moves one.
+func arrangementTransition(live stacksets.Arrangement, sets []stacksets.StackSet, providers []stacksets.ProviderStackSet) error {
+	var moved []string
+	check := func(instances []stacksets.Instance) {
+		for _, in := range instances {
+			if was, ok := live[in.Key]; ok && was != in.StackSet {
+				moved = append(moved, fmt.Sprintf("%s from %s to %s", in.Key, was, in.StackSet))
+			}
+		}
+	}
+	for _, ss := range sets {
+		check(ss.Instances)
+	}
+	for _, ps := range providers {
+		check(ps.Instances)
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	sort.Strings(moved)
+	examples := moved[:min(3, len(moved))]
+	return fmt.Errorf("stackSets: this configuration would move %d live stack instances to StackSets of other names (%s), deleting each role and creating it again: a StackSet's name follows its role's name and policyNameSuffix. "+
+		"Keep the names the live StackSets have (`pulumi stack output stackSets` lists them): renaming StackSets under live roles is not automated",
+		len(moved), strings.Join(examples, "; "))
 }
 
 // liveArrangement is where the previous deployment left the plan's

@@ -240,6 +240,9 @@ func (p *plan) arrange(prev *previousDeployment) (stacksets.Arrangement, error) 
 		// Build arranged the plan as a first deployment.
 		stacksets.Arrange(p.stackSets, p.providerStackSets, live)
 	}
+	if err := arrangementTransition(live, p.stackSets, p.providerStackSets); err != nil {
+		return nil, err
+	}
 	if err := policycheck.CheckArrangement(p.stackSets, p.providerStackSets, live); err != nil {
 		return nil, err
 	}
