@@ -3,7 +3,6 @@ package components
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudformation"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -67,16 +66,17 @@ type OIDCProviderStackSetArgs struct {
 }
 
 // OIDCProviderStackSet is one issuer's OIDC providers delivered by
-// CloudFormation: its StackSet and one instance per account that needs it.
+// CloudFormation: its StackSets and one instance per account that needs it.
 type OIDCProviderStackSet struct {
 	pulumi.ResourceState
 
-	StackSet *cloudformation.StackSet
+	// StackSets are the issuer's StackSets by name.
+	StackSets map[string]*cloudformation.StackSet
 	// Instances holds the instances by account name.
 	Instances map[string]*cloudformation.StackSetInstance
 }
 
-// NewOIDCProviderStackSet creates an issuer's StackSet and its instances,
+// NewOIDCProviderStackSet creates an issuer's StackSets and its instances,
 // through the stack's default provider. Workload roles' instances wait for
 // the instance of their account (RoleStackSetArgs.InstanceDependsOn): IAM
 // checks a trust policy's principals when the role is created, and the
@@ -95,37 +95,28 @@ func NewOIDCProviderStackSet(ctx *pulumi.Context, name string, args *OIDCProvide
 		return nil, fmt.Errorf("registering StackSet %s: %w", ps.Name, err)
 	}
 	parent := pulumi.Parent(comp)
-	setArgs := stackSetArgs(&stacksets.StackSet{Name: ps.Name, Template: ps.Template}, s, args.Administration)
-	setArgs.Description = pulumi.String("OIDC provider " + ps.Issuer.URL + " in every account whose CI workloads trust it (managed by iam-layout)")
-	set, err := cloudformation.NewStackSet(ctx, "oidc/"+ps.Issuer.Host, setArgs, stackSetOptions(parent, args.Administration)...)
-	if err != nil {
-		return nil, fmt.Errorf("creating StackSet (%s): %w", ps.Name, err)
+	family := stackSetFamily{
+		logical:     "oidc/" + ps.Issuer.Host,
+		base:        ps.Name,
+		shards:      ps.Shards,
+		template:    ps.Template,
+		description: "OIDC provider " + ps.Issuer.URL + " in every account whose CI workloads trust it (managed by iam-layout)",
 	}
-	comp.StackSet = set
-	wait := max(minTimeout, time.Duration(len(ps.Instances))*perOperation)
-	timeouts := pulumi.Timeouts(&pulumi.CustomTimeouts{Create: wait.String(), Update: wait.String(), Delete: wait.String()})
+	sets, err := family.register(ctx, s, args.Administration, parent)
+	if err != nil {
+		return nil, err
+	}
+	comp.StackSets = sets
 	if !args.WithoutInstances {
+		queued := queueLengths(ps.Instances)
 		for _, in := range ps.Instances {
+			set := sets[in.StackSet]
+			if set == nil || in.Account == nil {
+				return nil, fmt.Errorf("creating StackSet instance (%s): its StackSet %s is none of %v", in.Key, in.StackSet, ps.Shards)
+			}
 			a := in.Account
-			instArgs := &cloudformation.StackSetInstanceArgs{StackSetName: set.Name, Region: pulumi.String(args.Region)}
-			if s.SelfManaged() {
-				instArgs.AccountId = pulumi.String(a.ID)
-			} else {
-				instArgs.DeploymentTargets = &cloudformation.StackSetInstanceDeploymentTargetsArgs{
-					OrganizationalUnitIds: pulumi.ToStringArray(s.OrganizationalUnitIDs),
-					Accounts:              pulumi.ToStringArray([]string{a.ID}),
-					AccountFilterType:     pulumi.String("INTERSECTION"),
-				}
-			}
-			instOpts := []pulumi.ResourceOption{parent, timeouts}
-			if a.RetainOnDelete {
-				instArgs.RetainStack = pulumi.Bool(true)
-				instOpts = append(instOpts, pulumi.RetainOnDelete(true))
-			}
-			if a.Protect {
-				instOpts = append(instOpts, pulumi.Protect(true))
-			}
-			instOpts = append(instOpts, formerNames(a.Aliases, func(f string) string { return f + "/oidc/" + ps.Issuer.Host })...)
+			instArgs, instOpts := accountInstance(a, s, args.Region, set, parent, queued[in.StackSet],
+				func(former string) string { return former + "/oidc/" + ps.Issuer.Host }, nil)
 			inst, err := cloudformation.NewStackSetInstance(ctx, in.Key, instArgs, instOpts...)
 			if err != nil {
 				return nil, fmt.Errorf("creating StackSet instance (%s): %w", in.Key, err)
@@ -133,7 +124,7 @@ func NewOIDCProviderStackSet(ctx *pulumi.Context, name string, args *OIDCProvide
 			comp.Instances[a.Name] = inst
 		}
 	}
-	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{"stackSetName": set.Name}); err != nil {
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{"stackSetName": sets[ps.Name].Name}); err != nil {
 		return nil, fmt.Errorf("registering outputs of StackSet %s: %w", ps.Name, err)
 	}
 	return comp, nil

@@ -26,6 +26,22 @@ const (
 	DeliveryKey = "delivery"
 )
 
+// StackSetsKey holds, in stackSets delivery and during the hand-over run,
+// where the stack's StackSet instances are: {StackSetsPermissionModel:
+// "SELF_MANAGED" | "SERVICE_MANAGED", StackSetsInstances: {instance key
+// ("account/Role", "account/oidc/host", "Role/ou-..."): name of the
+// StackSet that holds it}}. The program reads its own previous value, so
+// that a live instance never moves to another StackSet and the StackSets
+// never change permission model under their instances. Added in version
+// 1: additions keep the version.
+const StackSetsKey = "stackSets"
+
+// Fields of StackSetsKey.
+const (
+	StackSetsPermissionModel = "permissionModel"
+	StackSetsInstances       = "instances"
+)
+
 // Values of DeliveryKey.
 const (
 	DeliveryProviders = "providers"

@@ -46,7 +46,9 @@ type Plan struct {
 
 // NewPlan plans the StackSets of a layout with delivery: stackSets (with or
 // without adoptRoles) as the program does, checks them, and resolves the
-// regions from the stack's aws:region.
+// regions from the stack's aws:region. Its instances are arranged over each
+// definition's StackSets as a first deployment arranges them, which is
+// where the hand-over run, whose stack had no StackSets before, puts them.
 func NewPlan(l *layout.Layout, awsRegion string) (*Plan, error) {
 	if !l.StackSets() {
 		return nil, fmt.Errorf("delivery is %s: the StackSets tooling is for stacks with delivery: %s (a stack moving from providers first deploys the hand-over run, delivery: %s with stackSets.adoptRoles: true; see docs/stacksets-handover.md)",
@@ -76,11 +78,42 @@ func NewPlan(l *layout.Layout, awsRegion string) (*Plan, error) {
 }
 
 // Templates are the StackSets' template bodies by StackSet name: the bytes
-// the program sends as templateBody.
+// the program sends as templateBody, the same for every StackSet of a
+// definition.
 func (p *Plan) Templates() map[string]string {
 	out := make(map[string]string, len(p.StackSets))
 	for _, ss := range p.StackSets {
-		out[ss.Name] = ss.Template
+		for _, name := range ss.Shards {
+			out[name] = ss.Template
+		}
+	}
+	return out
+}
+
+// unit is one StackSet of the plan and the placements it holds.
+type unit struct {
+	Name      string
+	StackSet  *stacksets.StackSet
+	Instances []stacksets.Instance
+}
+
+// units are the plan's StackSets that hold placements, family by family,
+// each family's by number: the StackSets the hand-over adopts roles into.
+func (p *Plan) units() []unit {
+	var out []unit
+	for i := range p.StackSets {
+		ss := &p.StackSets[i]
+		for _, name := range ss.Shards {
+			u := unit{Name: name, StackSet: ss}
+			for _, in := range ss.Instances {
+				if in.StackSet == name {
+					u.Instances = append(u.Instances, in)
+				}
+			}
+			if len(u.Instances) > 0 {
+				out = append(out, u)
+			}
+		}
 	}
 	return out
 }
@@ -148,7 +181,7 @@ func (p *Plan) ImportFile(project, stack string) (*importfile.File, error) {
 			f.Resources = append(f.Resources, importfile.Resource{
 				Type:   StackSetInstanceType,
 				Name:   in.Key,
-				ID:     InstanceID(ss.Name, in.Account.ID, p.InstanceRegion),
+				ID:     InstanceID(in.StackSet, in.Account.ID, p.InstanceRegion),
 				Parent: ss.Name,
 			})
 		}

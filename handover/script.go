@@ -82,14 +82,15 @@ func (p *Plan) Script(stack string) (string, error) {
 		return "", errors.New("hand-over script: the StackSets live in the region of the stack's default provider, and the stack file sets no aws:region: set it in the stack file (the region the hand-over run deployed to)")
 	}
 	var b strings.Builder
+	units := p.units()
 	placements, accounts := 0, map[string]bool{}
-	for _, ss := range p.StackSets {
-		placements += len(ss.Instances)
-		for _, in := range ss.Instances {
+	for _, u := range units {
+		placements += len(u.Instances)
+		for _, in := range u.Instances {
 			accounts[in.Account.ID] = true
 		}
 	}
-	fmt.Fprintf(&b, scriptHeader, stack, plural(placements, "role placement"), plural(len(accounts), "account"), plural(len(p.StackSets), "StackSet"), stack, DefaultJobs, DefaultPollSeconds)
+	fmt.Fprintf(&b, scriptHeader, stack, plural(placements, "role placement"), plural(len(accounts), "account"), plural(len(units), "StackSet"), stack, DefaultJobs, DefaultPollSeconds)
 	fmt.Fprintf(&b, "\nreadonly management_account=%s\n", shellQuote(p.Layout.MasterAccountID))
 	fmt.Fprintf(&b, "readonly stack_set_region=%s\n", shellQuote(p.StackSetRegion))
 	fmt.Fprintf(&b, "readonly instance_region=%s\n", shellQuote(p.InstanceRegion))
@@ -100,6 +101,8 @@ func (p *Plan) Script(stack string) (string, error) {
 	fmt.Fprintf(&b, "readonly max_jobs=${IAM_LAYOUT_JOBS:-%d}\n", DefaultJobs)
 	b.WriteString(scriptFunctions)
 
+	// One template a definition, copied for each of its other StackSets:
+	// they all hold the same.
 	b.WriteString("\n# The StackSets' template bodies, as the hand-over run sent them.\n")
 	for _, ss := range p.StackSets {
 		if strings.ContainsAny(ss.Template, "\n\r") {
@@ -107,25 +110,31 @@ func (p *Plan) Script(stack string) (string, error) {
 		}
 		fmt.Fprintf(&b, "write_template \"$templates\"/%s <<'%s'\n%s\n%s\n", shellQuote(ss.Name+".json"), templateDelimiter, ss.Template, templateDelimiter)
 	}
+	for _, u := range units {
+		if u.Name != u.StackSet.Name {
+			fmt.Fprintf(&b, "cp \"$templates\"/%s \"$templates\"/%s\n", shellQuote(u.StackSet.Name+".json"), shellQuote(u.Name+".json"))
+		}
+	}
 
 	b.WriteString(scriptStart)
-	for _, ss := range p.StackSets {
-		resources, err := json.Marshal(RolesToImport(ss.RoleName))
+	for _, u := range units {
+		role := u.StackSet.RoleName
+		resources, err := json.Marshal(RolesToImport(role))
 		if err != nil {
-			return "", fmt.Errorf("hand-over script: StackSet %s: %w", ss.Name, err)
+			return "", fmt.Errorf("hand-over script: StackSet %s: %w", u.Name, err)
 		}
-		fmt.Fprintf(&b, "\n# StackSet %s: role %s in %s.\nmkdir \"$work\"/%s\n", ss.Name, ss.RoleName, plural(len(ss.Instances), "account"), shellQuote(ss.Name))
+		fmt.Fprintf(&b, "\n# StackSet %s: role %s in %s.\nmkdir \"$work\"/%s\n", u.Name, role, plural(len(u.Instances), "account"), shellQuote(u.Name))
 		b.WriteString("while read -r account_name account_id access_role <&3; do\n")
-		fmt.Fprintf(&b, "  start_adopt %s %s \\\n    %s \\\n    \"$account_name\" \"$account_id\" \"$access_role\"\n", shellQuote(ss.Name), shellQuote(ss.RoleName), shellQuote(string(resources)))
+		fmt.Fprintf(&b, "  start_adopt %s %s \\\n    %s \\\n    \"$account_name\" \"$account_id\" \"$access_role\"\n", shellQuote(u.Name), shellQuote(role), shellQuote(string(resources)))
 		fmt.Fprintf(&b, "done 3<<'%s'\n", placementDelimiter)
-		for _, in := range ss.Instances {
+		for _, in := range u.Instances {
 			a := in.Account
 			if strings.ContainsAny(a.Name+a.ID+a.AccessRoleARN, " \t\n\r'\"\\$`") {
 				return "", fmt.Errorf("hand-over script: account %s: its name, ID or access role ARN holds a character the script cannot carry", a.Name)
 			}
 			fmt.Fprintf(&b, "%s %s %s\n", a.Name, a.ID, a.AccessRoleARN)
 		}
-		fmt.Fprintf(&b, "%s\nfinish_stack_set %s %d\n", placementDelimiter, shellQuote(ss.Name), len(ss.Instances))
+		fmt.Fprintf(&b, "%s\nfinish_stack_set %s %d\n", placementDelimiter, shellQuote(u.Name), len(u.Instances))
 	}
 	fmt.Fprintf(&b, scriptEnd, placements, stack, stack)
 	return b.String(), nil

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -15,9 +16,9 @@ const (
 	// provider of its own that assumes the account's access role. Every such
 	// provider is an OS process of the engine for the whole deployment.
 	DeliveryProviders = "providers"
-	// DeliveryStackSets creates every child-account role through one
-	// CloudFormation StackSet per role definition, from the management
-	// account: no per-account provider at all.
+	// DeliveryStackSets creates every child-account role through
+	// CloudFormation StackSets, one template per role definition, from the
+	// management account: no per-account provider at all.
 	DeliveryStackSets = "stackSets"
 )
 
@@ -58,6 +59,11 @@ const (
 	DefaultFailureTolerancePercentage = 10
 	// MaxStackSetNameLength is CloudFormation's limit on StackSet names.
 	MaxStackSetNameLength = 128
+	// MaxShards bounds the StackSets one role definition (or one issuer's
+	// OIDC providers) is spread over (package stacksets, Arrange): enough
+	// for 131,072 accounts at 32 a StackSet. Names leave room for the
+	// last one's suffix.
+	MaxShards = 4096
 )
 
 var (
@@ -185,6 +191,72 @@ func StackSetName(roleName, suffix string) string {
 		name += "-" + strings.Trim(unsafeRE.ReplaceAllString(suffix, "-"), "-")
 	}
 	return name
+}
+
+// shardMark separates a StackSet family's name from the number of its
+// second and later StackSets.
+const shardMark = "-s"
+
+// shardNameRE reads a name that ShardName could have made from another:
+// the family's name and a number of 2 or more.
+var shardNameRE = regexp.MustCompile(`^(.+)` + shardMark + `([2-9]|[1-9][0-9]+)$`)
+
+// ShardName is the name of the n-th StackSet (from 1) of the family whose
+// first StackSet is named base: base itself, then base-s2, base-s3... A
+// role definition's first StackSet keeps the name it has always had, so a
+// stack deployed before StackSets were spread keeps its StackSets.
+func ShardName(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return base + shardMark + strconv.Itoa(n)
+}
+
+// ShardNumber is the inverse of ShardName: the number of the family's
+// StackSet called name, or 0 when name is none of the family's.
+func ShardNumber(base, name string) int {
+	if name == base {
+		return 1
+	}
+	m := shardNameRE.FindStringSubmatch(name)
+	if m == nil || m[1] != base {
+		return 0
+	}
+	n, err := strconv.Atoi(m[2])
+	if err != nil || n > MaxShards {
+		return 0
+	}
+	return n
+}
+
+// stackSetNameTooLong reports whether a family's StackSet name leaves no
+// room within CloudFormation's limit for its last StackSet's suffix.
+func stackSetNameTooLong(base string) bool {
+	return len(ShardName(base, MaxShards)) > MaxStackSetNameLength
+}
+
+// checkShardNames reports a StackSet family whose name is what another
+// family's later StackSets are called (role Admin-s2 beside role Admin): as
+// the other family grows, the two would claim the same StackSet.
+func checkShardNames(l *Layout, ps *Problems) {
+	if !l.StackSets() {
+		return
+	}
+	owner := map[string]string{}
+	path := map[string]string{}
+	for _, r := range l.Roles {
+		owner[r.StackSetName], path[r.StackSetName] = "role "+r.Name, joinPath(keyRoles, r.Name)
+	}
+	for _, iss := range l.Issuers {
+		owner[iss.StackSetName], path[iss.StackSetName] = "issuer "+iss.URL, keyWorkloads
+	}
+	for _, name := range slices.Sorted(maps.Keys(owner)) {
+		m := shardNameRE.FindStringSubmatch(name)
+		if m == nil || owner[m[1]] == "" {
+			continue
+		}
+		ps.Addf(path[name], "its StackSet name %q is the name of StackSet number %s of %s, which spreads over several StackSets as it grows (docs/scale.md): rename one of them", name, m[2], owner[m[1]])
+	}
 }
 
 // Keys of the delivery settings.
@@ -398,8 +470,8 @@ func checkStackSetNames(l *Layout, ps *Problems) {
 		switch {
 		case seen && prev != r.Name:
 			ps.Addf(joinPath(keyRoles, r.Name), "its StackSet name %q is also role %s's (StackSet names hold only letters, digits and hyphens)", name, prev)
-		case !seen && len(name) > MaxStackSetNameLength:
-			ps.Addf(joinPath(keyRoles, r.Name), "its StackSet name %q is longer than CloudFormation's %d characters", clip(name), MaxStackSetNameLength)
+		case !seen && stackSetNameTooLong(name):
+			ps.Addf(joinPath(keyRoles, r.Name), "its StackSet name %q is too long: CloudFormation takes %d characters, and its last StackSet adds %q", clip(name), MaxStackSetNameLength, strings.TrimPrefix(ShardName(name, MaxShards), name))
 		}
 		owner[name] = r.Name
 	}

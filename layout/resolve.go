@@ -77,6 +77,7 @@ func resolve(s *Spec, ps *Problems) *Layout {
 	resolveDelivery(s, l, accessRole, ps)
 	groups := resolveGroups(s, l, ps)
 	finishWorkloads(s, l, groups, ps)
+	checkShardNames(l, ps)
 	resolveUsers(s, l, groups, ps)
 	resolveTrust(l, ps)
 	checkDeclaresSomething(s, ps)

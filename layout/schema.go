@@ -315,7 +315,7 @@ var (
 				Description: "Added to this stack's assume-role policy names, and StackSet names, when several stacks share the management account.",
 				See:         "[Beyond one stack](scale.md#beyond-one-stack)"},
 			{Name: keyDelivery, Kind: KindString, Default: DeliveryProviders, Enum: deliveryModes,
-				Description: "How roles reach child accounts: `providers`, one provider (an OS process of the engine) per account; `stackSets`, one CloudFormation StackSet per role definition from the management account, no per-account provider.",
+				Description: "How roles reach child accounts: `providers`, one provider (an OS process of the engine) per account; `stackSets`, CloudFormation StackSets from the management account (one template per role definition, over as many StackSets as its size needs), no per-account provider.",
 				See:         "[Scale](scale.md)"},
 			{Name: keyMaxProviders, Kind: KindInteger, Default: DefaultMaxProviders, Min: 1, Max: 100000,
 				Description: "`providers` delivery: the most account providers the stack may create; above it the run stops and says what it would cost.",

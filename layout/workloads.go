@@ -668,8 +668,8 @@ func finishWorkloads(s *Spec, l *Layout, groups map[string]*Group, ps *Problems)
 		if other := owner[iss.StackSetName]; other != "" {
 			ps.Addf(keyWorkloads, "the StackSet of issuer %s, %q, is also %s's: rename the role", iss.URL, iss.StackSetName, other)
 		}
-		if len(iss.StackSetName) > MaxStackSetNameLength {
-			ps.Addf(keyWorkloads, "the StackSet name of issuer %s, %q, is longer than CloudFormation's %d characters", iss.URL, clip(iss.StackSetName), MaxStackSetNameLength)
+		if stackSetNameTooLong(iss.StackSetName) {
+			ps.Addf(keyWorkloads, "the StackSet name of issuer %s, %q, is too long: CloudFormation takes %d characters, and its last StackSet adds %q", iss.URL, clip(iss.StackSetName), MaxStackSetNameLength, strings.TrimPrefix(ShardName(iss.StackSetName, MaxShards), iss.StackSetName))
 		}
 		owner[iss.StackSetName] = "issuer " + iss.URL
 	}

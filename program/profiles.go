@@ -17,20 +17,31 @@ import (
 // which every `pulumi up` reads and writes whole.
 const perUserOutputWarning = 4 << 20
 
-// exportProfiles exports what people and tools need to use the layout. The
-// values are plain strings computed from the layout, not from the created
-// resources: role ARNs follow from account, path and name, and the offline
-// command (cmd/iam-layout) must print the very same bytes without deploying.
-func exportProfiles(ctx *pulumi.Context, l *layout.Layout) error {
+// renderProfiles starts rendering what people and tools need to use the
+// layout and returns a function that waits for it. The values are plain
+// strings computed from the layout, not from the created resources: role
+// ARNs follow from account, path and name, and the offline command
+// (cmd/iam-layout) must print the very same bytes without deploying. Being
+// independent of the documents and the resources, they are rendered while
+// the documents are built and checked, on a core that work leaves free,
+// and while the resources are registered (docs/scale.md).
+func renderProfiles(ctx *pulumi.Context, l *layout.Layout) func() *profiles.Rendered {
 	// The stack's region is the profiles' last fallback, as it is the
 	// providers' (see readAWSSettings).
 	region := config.New(ctx, awsprovider.Namespace).Get(awsprovider.KeyRegion)
-	var r *profiles.Rendered
-	if l.Profiles.PerUserOutputs {
-		r = profiles.Render(l, region)
-	} else {
-		r = profiles.RenderShared(l, region)
-	}
+	done := make(chan *profiles.Rendered, 1)
+	go func() {
+		if l.Profiles.PerUserOutputs {
+			done <- profiles.Render(l, region)
+		} else {
+			done <- profiles.RenderShared(l, region)
+		}
+	}()
+	return func() *profiles.Rendered { return <-done }
+}
+
+// exportProfiles exports the renderings of renderProfiles.
+func exportProfiles(ctx *pulumi.Context, l *layout.Layout, r *profiles.Rendered) error {
 	// Without IAM access there is no IAM role to profile: the IAM
 	// renderings are not exported at all rather than exported empty.
 	if l.IAMAccess() {

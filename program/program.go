@@ -16,6 +16,7 @@ import (
 	"iam-layout/layout"
 	"iam-layout/policies"
 	"iam-layout/policycheck"
+	"iam-layout/profiles"
 	"iam-layout/stacksets"
 )
 
@@ -35,12 +36,21 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 	l := p.layout
-	if err := guardDeliverySwitch(ctx, l); err != nil {
+	prev, err := readPreviousDeployment(ctx, l)
+	if err != nil {
+		return err
+	}
+	if err := guardDeliverySwitch(l, prev); err != nil {
 		return err
 	}
 	d := &deployment{
-		roleArns: make(map[string]map[string]pulumi.StringOutput, len(l.Accounts)),
+		roleArns: make(map[string]map[string]pulumi.Input, len(l.Accounts)),
 		groups:   make(map[string]*components.Group, len(l.Groups)),
+	}
+	if l.StackSets() {
+		if d.arrangement, err = p.arrange(prev); err != nil {
+			return err
+		}
 	}
 	// Providers delivery (and the hand-over run that moves a stack off it)
 	// registers one Account per child account holding roles; an account
@@ -123,7 +133,7 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 	for i, a := range accounts {
-		arns := make(map[string]pulumi.StringOutput, len(a.Roles))
+		arns := make(map[string]pulumi.Input, len(a.Roles))
 		for _, r := range a.Roles {
 			arns[r.Name] = createdAccounts[i].Roles[r.Name].Arn
 		}
@@ -133,7 +143,7 @@ func Run(ctx *pulumi.Context) error {
 		for i, ss := range p.stackSets {
 			for _, r := range ss.Placements {
 				if d.roleArns[r.Account.Name] == nil {
-					d.roleArns[r.Account.Name] = map[string]pulumi.StringOutput{}
+					d.roleArns[r.Account.Name] = map[string]pulumi.Input{}
 				}
 				d.roleArns[r.Account.Name][r.Name] = createdSets[i].RoleArns[r.Account.Name]
 			}
@@ -146,7 +156,7 @@ func Run(ctx *pulumi.Context) error {
 		}
 		exportIdentityCenter(ctx, l, comp, found)
 	}
-	if err := export(ctx, l, d); err != nil {
+	if err := export(ctx, l, d, p.rendered()); err != nil {
 		return fmt.Errorf("exporting outputs: %w", err)
 	}
 	return nil
@@ -162,6 +172,9 @@ type plan struct {
 	stackSetRegion string
 	// providerStackSets deliver the workloads' OIDC providers.
 	providerStackSets []stacksets.ProviderStackSet
+	// rendered waits for the profiles, rendered from the layout while the
+	// documents are built and the resources registered.
+	rendered func() *profiles.Rendered
 }
 
 // prepare reads and validates the configuration, builds every document and
@@ -197,6 +210,7 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
+	p.rendered = renderProfiles(ctx, l)
 	if !l.IAMAccess() {
 		// No IAM document exists to build or check.
 		p.docs = &policies.Documents{}
@@ -230,6 +244,25 @@ func prepare(ctx *pulumi.Context) (*plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// arrange puts the plan's StackSet instances where the previous deployment
+// left them, new ones where their accounts' hashes send them, and holds the
+// result to the arrangement's promises before anything but the read of the
+// previous outputs is registered. It returns the arrangement to export.
+func (p *plan) arrange(prev *previousDeployment) (stacksets.Arrangement, error) {
+	live := liveArrangement(p.layout, prev, p.stackSets, p.providerStackSets)
+	if len(live) > 0 {
+		// Build arranged the plan as a first deployment.
+		stacksets.Arrange(p.stackSets, p.providerStackSets, live)
+	}
+	if err := arrangementTransition(live, p.stackSets, p.providerStackSets); err != nil {
+		return nil, err
+	}
+	if err := policycheck.CheckArrangement(p.stackSets, p.providerStackSets, live); err != nil {
+		return nil, err
+	}
+	return stacksets.Record(p.stackSets, p.providerStackSets), nil
 }
 
 // registerManagement registers what lives in the management account: the
@@ -294,9 +327,12 @@ func trustDependencies(l *layout.Layout, people *components.People) map[string][
 
 // deployment is what Run created, for the outputs.
 type deployment struct {
-	// roleArns holds each role's ARN output by account and role name.
-	roleArns map[string]map[string]pulumi.StringOutput
+	// roleArns holds each role's ARN output (a string) by account and
+	// role name.
+	roleArns map[string]map[string]pulumi.Input
 	groups   map[string]*components.Group
+	// arrangement is where stackSets delivery puts each stack instance.
+	arrangement stacksets.Arrangement
 }
 
 // sharedGuardrails creates the guardrail policies some group opts into and
@@ -321,7 +357,7 @@ func sharedGuardrails(ctx *pulumi.Context, docs *policies.Documents) (map[string
 	return byGroup, nil
 }
 
-func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
+func export(ctx *pulumi.Context, l *layout.Layout, d *deployment, rendered *profiles.Rendered) error {
 	roleArns := pulumi.Map{}
 	roles := pulumi.Map{}
 	for _, a := range l.Accounts {
@@ -329,7 +365,7 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 		if !ok {
 			continue
 		}
-		byName := pulumi.StringMap{}
+		byName := pulumi.Map{}
 		detail := pulumi.Map{}
 		for _, r := range a.Roles {
 			byName[r.Name] = arns[r.Name]
@@ -351,7 +387,7 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 		if !l.IAMAccess() {
 			break // no IAM group exists
 		}
-		arns := make(pulumi.StringArray, 0, len(g.Roles))
+		arns := make(pulumi.Array, 0, len(g.Roles))
 		for _, r := range g.Roles {
 			arns = append(arns, d.roleArns[r.Account.Name][r.Name])
 		}
@@ -367,6 +403,12 @@ func export(ctx *pulumi.Context, l *layout.Layout, d *deployment) error {
 	ctx.Export(contract.RoleArnsKey, roleArns)
 	ctx.Export(contract.RolesKey, roles)
 	ctx.Export(contract.GroupsKey, groups)
+	if l.StackSets() {
+		ctx.Export(contract.StackSetsKey, pulumi.Map{
+			contract.StackSetsPermissionModel: pulumi.String(l.Delivery.StackSets.PermissionModel),
+			contract.StackSetsInstances:       pulumi.ToStringMap(d.arrangement),
+		})
+	}
 	exportWorkloads(ctx, l)
-	return exportProfiles(ctx, l)
+	return exportProfiles(ctx, l, rendered)
 }

@@ -31,9 +31,11 @@ const (
 	Capability = "CAPABILITY_NAMED_IAM"
 )
 
-// StackSet is the plan of one role definition's StackSet.
+// StackSet is the plan of one role definition's StackSets: one template,
+// its instances spread over one or more StackSets (Arrange).
 type StackSet struct {
-	// Name is the StackSet's name (layout.StackSetName).
+	// Name is the name of the definition's first StackSet
+	// (layout.StackSetName); the others are layout.ShardName of it.
 	Name string
 	// RoleName is the role definition it delivers.
 	RoleName string
@@ -42,6 +44,9 @@ type StackSet struct {
 	Template string
 	// Instances are the stack instances, sorted by key.
 	Instances []Instance
+	// Shards are the names of the StackSets the instances are spread over,
+	// by number, Name first.
+	Shards []string
 	// OrganizationalUnits are the OUs the whole role is deployed to
 	// (SERVICE_MANAGED auto-deployment); nil otherwise.
 	OrganizationalUnits []string
@@ -59,14 +64,18 @@ type Instance struct {
 	Account *layout.Account
 	// OrganizationalUnit is set for an OU instance.
 	OrganizationalUnit string
+	// StackSet is the name of the StackSet that holds the instance: one of
+	// its family's Shards.
+	StackSet string
 }
 
 // Build plans every StackSet of a stackSets layout. trust holds each role
 // placement's trust policy by key, as policies.Build made it; a workload's
 // template trust is the same document with its account as
 // ${AWS::AccountId} (WorkloadTemplateTrust), checked against each
-// placement's. Templates
-// over CloudFormation's size limit are reported with their config path.
+// placement's. Templates over CloudFormation's size limit are reported
+// with their config path. The instances are arranged as on a first
+// deployment; Arrange moves them back where a live arrangement has them.
 func Build(l *layout.Layout, trust map[string]string) ([]StackSet, error) {
 	byName := map[string]*StackSet{}
 	var order []string
@@ -129,6 +138,7 @@ func Build(l *layout.Layout, trust map[string]string) ([]StackSet, error) {
 		sort.Slice(ss.Instances, func(i, j int) bool { return ss.Instances[i].Key < ss.Instances[j].Key })
 		out = append(out, *ss)
 	}
+	Arrange(out, nil, nil)
 	return out, nil
 }
 

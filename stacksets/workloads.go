@@ -18,9 +18,10 @@ import (
 // template; like RoleLogicalID it never changes.
 const OIDCProviderLogicalID = "Provider"
 
-// ProviderStackSet is the plan of one issuer's StackSet: an IAM OIDC
+// ProviderStackSet is the plan of one issuer's StackSets: an IAM OIDC
 // provider in every account where a workload trusts the issuer.
 type ProviderStackSet struct {
+	// Name is the name of the issuer's first StackSet.
 	Name   string
 	Issuer *layout.Issuer
 	// Template is the template body, normalised JSON.
@@ -29,6 +30,9 @@ type ProviderStackSet struct {
 	ClientIDs []string
 	// Instances are one per account, sorted by key ("account/oidc/host").
 	Instances []Instance
+	// Shards are the names of the StackSets the instances are spread over
+	// (Arrange), Name first.
+	Shards []string
 }
 
 // subFunction is CloudFormation's Fn::Sub with a plain string.
@@ -75,7 +79,8 @@ func placementTrust(plain string, a *layout.Account) string {
 }
 
 // BuildOIDCProviders plans the issuers' StackSets of a stackSets layout: one
-// per issuer, its instances the accounts that need the provider. The
+// family per issuer, its instances the accounts that need the provider,
+// arranged as on a first deployment (Arrange). The
 // template's audiences are those of the issuer's workloads in any account:
 // a template is shared by all its accounts, and each role's trust still
 // demands its own workload's audience exactly.
@@ -103,6 +108,7 @@ func BuildOIDCProviders(l *layout.Layout) ([]ProviderStackSet, error) {
 		ps.Template, ps.ClientIDs = body, clientIDs
 		out = append(out, ps)
 	}
+	Arrange(nil, out, nil)
 	return out, nil
 }
 

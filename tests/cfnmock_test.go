@@ -45,7 +45,7 @@ const mockRegion = "us-east-1"
 // createStackSet does what CloudFormation's CreateStackSet would: it checks
 // the name, the template (parsed as CloudFormation parses it), the
 // capabilities a named IAM role needs, and the permission model's inputs.
-func (m *awsMocks) createStackSet(rec *recorded, state resource.PropertyMap) (string, resource.PropertyMap, error) {
+func (m *awsMocks) createStackSet(rec *recorded) (string, resource.PropertyMap, error) {
 	name := rec.str("name")
 	if !stackSetNameRE.MatchString(name) {
 		return "", nil, fmt.Errorf("ValidationError: StackSet name %q must match %s", name, stackSetNameRE)
@@ -106,15 +106,14 @@ func (m *awsMocks) createStackSet(rec *recorded, state resource.PropertyMap) (st
 	}
 	m.stackSets[name] = ss
 	id := name + ":0e1f2a3b-0000-4000-8000-" + fmt.Sprintf("%012d", len(m.stackSets))
-	state["arn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:cloudformation:%s:%s:stackset/%s", mockRegion, m.master, id))
-	state["stackSetId"] = resource.NewStringProperty(id)
-	return name, state, nil
+	arn := fmt.Sprintf("arn:aws:cloudformation:%s:%s:stackset/%s", mockRegion, m.master, id)
+	return name, stackSetReadBack(rec, m.master, arn, id), nil
 }
 
 // createStackSetInstance does what CreateStackInstances would for one
 // instance, and creates the template's role in the target account, where
 // AWS would name it.
-func (m *awsMocks) createStackSetInstance(rec *recorded, state resource.PropertyMap) (string, resource.PropertyMap, error) {
+func (m *awsMocks) createStackSetInstance(rec *recorded) (string, resource.PropertyMap, error) {
 	ss, ok := m.stackSets[rec.str("stackSetName")]
 	if !ok {
 		return "", nil, fmt.Errorf("StackSetNotFoundException: %q", rec.str("stackSetName"))
@@ -186,8 +185,28 @@ func (m *awsMocks) createStackSetInstance(rec *recorded, state resource.Property
 		m.cfnRoles = append(m.cfnRoles, cfnRole{StackSet: ss.Name, AccountID: account,
 			ARN: fmt.Sprintf("arn:aws:iam::%s:role%s%s", account, ss.RolePath, ss.RoleName), Trust: string(trust)})
 	}
-	state["stackInstanceId"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/StackSet-%s/0000", region, account, ss.Name))
-	return ss.Name + "," + target + "," + region, state, nil
+	// The AWS provider's ID: StackSet, account or OUs, region; reading an
+	// instance by OUs lists the StackSet's instances there.
+	idTarget := target
+	var summaries []any
+	if dt.IsObject() {
+		idTarget = strings.Join(stringList(dt.ObjectValue()["organizationalUnitIds"]), "/")
+		for key := range ss.Instances {
+			if acct, _, _ := strings.Cut(key, ","); len(acct) == 12 {
+				summaries = append(summaries, map[string]any{"accountId": acct, "organizationalUnitId": idTarget})
+			}
+		}
+	}
+	return ss.Name + "," + idTarget + "," + region, stackSetInstanceReadBack(rec, ss.Name, account, region, summaries), nil
+}
+
+// instanceOps counts the instances created in each StackSet.
+func (m *awsMocks) instanceOps() map[string]int {
+	out := make(map[string]int, len(m.stackSets))
+	for name, ss := range m.stackSets {
+		out[name] = len(ss.Instances)
+	}
+	return out
 }
 
 func stringList(v resource.PropertyValue) []string {

@@ -17,6 +17,64 @@ func previousOutputs(delivery string, withRoles bool) map[string]map[string]any 
 	return map[string]map[string]any{selfStack: out}
 }
 
+// withArrangement adds to previous outputs the stackSets output of
+// StackSets of a permission model holding qa's AlfieDeployment.
+func withArrangement(prev map[string]map[string]any, model string) map[string]map[string]any {
+	prev[selfStack]["stackSets"] = map[string]any{
+		"permissionModel": model,
+		"instances":       map[string]any{"qa/AlfieDeployment": "iam-layout-AlfieDeployment"},
+	}
+	return prev
+}
+
+// TestSwitchingPermissionModelOrStackSetNamesUnderLiveInstancesIsRefused: the AWS provider
+// would replace every StackSet (autoDeployment comes or goes), deleting
+// its instances and their roles; and renamed StackSets would take their
+// live instances with them. The program refuses both before registering
+// anything but the read of its previous outputs, and says what to keep.
+func TestSwitchingPermissionModelOrStackSetNamesUnderLiveInstancesIsRefused(t *testing.T) {
+	t.Parallel()
+	serviceManaged := func(org map[string]any) {
+		org["delivery"] = "stackSets"
+		org["stackSets"] = map[string]any{"permissionModel": "SERVICE_MANAGED", "organizationalUnitIds": []any{"r-ab12"}}
+	}
+	selfManaged := func(org map[string]any) { org["delivery"] = "stackSets" }
+	cases := map[string]struct {
+		was     string
+		config  func(map[string]any)
+		refusal string
+	}{
+		"SELF_MANAGED to SERVICE_MANAGED": {"SELF_MANAGED", serviceManaged, "stackSets.permissionModel: this stack's StackSets are SELF_MANAGED and hold live stack instances (1); making them SERVICE_MANAGED would have the AWS provider replace every StackSet"},
+		"SERVICE_MANAGED to SELF_MANAGED": {"SERVICE_MANAGED", selfManaged, "stackSets.permissionModel: this stack's StackSets are SERVICE_MANAGED"},
+		"SELF_MANAGED as before":          {"SELF_MANAGED", selfManaged, ""},
+		// A StackSet's name follows policyNameSuffix: the live instance
+		// would move to iam-layout-AlfieDeployment-ou-x.
+		"a new StackSet name under a live instance": {"SELF_MANAGED", func(org map[string]any) { selfManaged(org); org["policyNameSuffix"] = "ou-x" },
+			"stackSets: this configuration would move 1 live stack instances to StackSets of other names (qa/AlfieDeployment from iam-layout-AlfieDeployment to iam-layout-AlfieDeployment-ou-x)"},
+		"SERVICE_MANAGED as before": {"SERVICE_MANAGED", serviceManaged, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res := runWithStacks(t, mutate(t, tc.config), withArrangement(previousOutputs("stackSets", true), tc.was))
+			if tc.refusal == "" {
+				if res.Err != nil {
+					t.Fatalf("refused: %v", res.Err)
+				}
+				return
+			}
+			if res.Err == nil || !strings.Contains(res.Err.Error(), tc.refusal) {
+				t.Fatalf("err = %v, want %q", res.Err, tc.refusal)
+			}
+			for _, r := range res.Resources {
+				if r.Type != typeStackReference {
+					t.Errorf("%s %s registered before the refusal", r.Type, r.Name)
+				}
+			}
+		})
+	}
+}
+
 // TestSwitchingDeliveryNeverDeletesLiveRolesBySurprise walks the moves
 // between deliveries, with the stack's own previous outputs as the program
 // sees them: the moves that would delete roles are refused before anything

@@ -68,13 +68,16 @@ func TestTheImportFileNamesExactlyTheInstancesTheProgramRegisters(t *testing.T) 
 		"instances in their own region, guarded ones":  {devElsewhere, "eu-west-1"},
 		"a generated organization of 25 accounts":      {specJSON(synthetic.Organization(synthetic.Options{Accounts: 25, Groups: 4, Users: 6, Delivery: layout.DeliveryStackSets})), "us-east-1"},
 		"a generated organization with a stack suffix": {withSuffix(specJSON(synthetic.Organization(synthetic.Options{Accounts: 3, Groups: 2, Users: 2, Delivery: layout.DeliveryStackSets}))), "us-east-1"},
+		// Four StackSets a definition: each instance's ID names its own.
+		"a generated organization of 100 accounts": {specJSON(synthetic.Organization(synthetic.Options{Accounts: 100, Groups: 20, Users: 6, Delivery: layout.DeliveryStackSets})), "us-east-1"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			cfg := withOrganization(tc.org)
-			final := mustRun(t, cfg)
-			handoverRun := mustRun(t, withOrganization(withAdoptRoles(tc.org)))
+			// The final run reads the arrangement the hand-over run left.
+			handover := deploy(t, withOrganization(withAdoptRoles(tc.org)), nil)
+			handoverRun, final := handover.res, deploy(t, cfg, handover).res
 			file, err := handoverPlan(t, cfg).ImportFile(project, stack)
 			if err != nil {
 				t.Fatal(err)

@@ -247,7 +247,7 @@ func placements(plan *handover.Plan) []placement {
 	var out []placement
 	for _, ss := range plan.StackSets {
 		for _, in := range ss.Instances {
-			out = append(out, placement{ss.Name, ss.RoleName, in.Account.ID, in.Account.AccessRoleARN})
+			out = append(out, placement{in.StackSet, ss.RoleName, in.Account.ID, in.Account.AccessRoleARN})
 		}
 	}
 	return out
@@ -260,9 +260,18 @@ func handoverScripts(t *testing.T) map[string]*handover.Plan {
 	dev["delivery"] = layout.DeliveryStackSets
 	dev["stackSets"] = map[string]any{"adoptRoles": true, "region": "eu-west-1"}
 	generated := specJSON(synthetic.Organization(synthetic.Options{Accounts: 25, Groups: 3, Users: 4, Delivery: layout.DeliveryStackSets}))
+	// 40 accounts: two StackSets a definition.
+	spread := specJSON(synthetic.Organization(synthetic.Options{Accounts: 40, Groups: 4, Users: 4, Delivery: layout.DeliveryStackSets}))
+	spreadPlan := handoverPlan(t, withOrganization(spread))
+	for _, ss := range spreadPlan.StackSets {
+		if len(ss.Shards) != 2 {
+			t.Fatalf("40 accounts: %s spreads over %v, want two StackSets", ss.Name, ss.Shards)
+		}
+	}
 	return map[string]*handover.Plan{
 		"the dev organization":                    handoverPlan(t, withOrganization(dev)),
 		"a generated organization of 25 accounts": handoverPlan(t, withOrganization(generated)),
+		"a generated organization of 40 accounts": spreadPlan,
 	}
 }
 

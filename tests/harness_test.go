@@ -78,6 +78,8 @@ type recorded struct {
 	InputDeps map[string][]string
 	// Dependencies are the URNs the resource waits for (dependsOn).
 	Dependencies []string
+	// CreateTimeout and DeleteTimeout are the customTimeouts given.
+	CreateTimeout, DeleteTimeout string
 }
 
 func (r recorded) str(key string) string {
@@ -151,6 +153,9 @@ func (m *awsMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			rec.InputDeps[k] = deps.GetUrns()
 		}
 		rec.Dependencies = rpc.GetDependencies()
+		if ct := rpc.GetCustomTimeouts(); ct != nil {
+			rec.CreateTimeout, rec.DeleteTimeout = ct.GetCreate(), ct.GetDelete()
+		}
 		for _, a := range rpc.GetAliases() {
 			if urn := a.GetUrn(); urn != "" {
 				rec.AliasNames = append(rec.AliasNames, resource.URN(urn).Name())
@@ -324,9 +329,9 @@ func (m *awsMocks) create(rec *recorded) (string, resource.PropertyMap, error) {
 	case typeOIDCProvider:
 		return m.createOIDCProvider(rec, state)
 	case typeStackSet:
-		return m.createStackSet(rec, state)
+		return m.createStackSet(rec)
 	case typeStackSetInst:
-		return m.createStackSetInstance(rec, state)
+		return m.createStackSetInstance(rec)
 	case typeGroupMembership:
 		if err := need("name", "group"); err != nil {
 			return "", nil, err
@@ -351,6 +356,10 @@ type result struct {
 	Exports   map[string]any
 	// CFNRoles are the roles stack instances created in child accounts.
 	CFNRoles []cfnRole
+	// InstanceOps counts, by StackSet name, the stack instances the run
+	// created in it: one CloudFormation operation each, run one after
+	// another within a StackSet.
+	InstanceOps map[string]int
 }
 
 // run runs the program under mocks with the given engine config.
@@ -397,6 +406,7 @@ func runMocks(t testing.TB, cfg map[string]string, m *awsMocks) *result {
 	m.mu.Lock()
 	res.Resources = append([]recorded(nil), m.resources...)
 	res.CFNRoles = append([]cfnRole(nil), m.cfnRoles...)
+	res.InstanceOps = m.instanceOps()
 	m.mu.Unlock()
 	return res
 }
