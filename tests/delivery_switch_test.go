@@ -57,20 +57,7 @@ func TestSwitchingPermissionModelOrStackSetNamesUnderLiveInstancesIsRefused(t *t
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			res := runWithStacks(t, mutate(t, tc.config), withArrangement(previousOutputs("stackSets", true), tc.was))
-			if tc.refusal == "" {
-				if res.Err != nil {
-					t.Fatalf("refused: %v", res.Err)
-				}
-				return
-			}
-			if res.Err == nil || !strings.Contains(res.Err.Error(), tc.refusal) {
-				t.Fatalf("err = %v, want %q", res.Err, tc.refusal)
-			}
-			for _, r := range res.Resources {
-				if r.Type != typeStackReference {
-					t.Errorf("%s %s registered before the refusal", r.Type, r.Name)
-				}
-			}
+			assertRefusedBeforeRegistering(t, res, tc.refusal)
 		})
 	}
 }
@@ -110,20 +97,7 @@ func TestSwitchingDeliveryNeverDeletesLiveRolesBySurprise(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			res := runWithStacks(t, mutate(t, tc.config), previousOutputs(tc.was, tc.withRoles))
-			if tc.refusal == "" {
-				if res.Err != nil {
-					t.Fatalf("refused: %v", res.Err)
-				}
-				return
-			}
-			if res.Err == nil || !strings.Contains(res.Err.Error(), tc.refusal) {
-				t.Fatalf("err = %v, want %q", res.Err, tc.refusal)
-			}
-			for _, r := range res.Resources {
-				if r.Type != typeStackReference {
-					t.Errorf("%s %s registered before the refusal", r.Type, r.Name)
-				}
-			}
+			assertRefusedBeforeRegistering(t, res, tc.refusal)
 		})
 	}
 }
@@ -174,5 +148,26 @@ func TestTheHandOverRetainsEveryRoleAndCreatesStackSetsWithoutInstances(t *testi
 	}
 	if got, want := res.Exports["roleArns"], before.Exports["roleArns"]; canonical(t, got) != canonical(t, want) {
 		t.Errorf("roleArns changed during the hand-over: %v", got)
+	}
+}
+
+// assertRefusedBeforeRegistering holds a run to its refusal ("" when it must
+// succeed): a refused run registers nothing but the read of the stack's own
+// previous outputs.
+func assertRefusedBeforeRegistering(t *testing.T, res *result, refusal string) {
+	t.Helper()
+	if refusal == "" {
+		if res.Err != nil {
+			t.Fatalf("refused: %v", res.Err)
+		}
+		return
+	}
+	if res.Err == nil || !strings.Contains(res.Err.Error(), refusal) {
+		t.Fatalf("err = %v, want %q", res.Err, refusal)
+	}
+	for _, r := range res.Resources {
+		if r.Type != typeStackReference {
+			t.Errorf("%s %s registered before the refusal", r.Type, r.Name)
+		}
 	}
 }
