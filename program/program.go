@@ -79,32 +79,32 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	// Task 0 is the management account (guardrails, groups and their
-	// policies, people); then come the child accounts of providers
-	// delivery, then the StackSets. They share nothing until the outputs,
-	// so they are registered side by side; except under closed trust,
-	// where roles' trusts name the users the management account creates:
-	// those come first, and the roles wait for them.
+	// The management account (guardrails, groups and their policies,
+	// people), the child accounts of providers delivery and the StackSets
+	// share nothing until the outputs, so they are registered side by side;
+	// except under closed trust, where roles' trusts name the users the
+	// management account creates: it comes first, and the roles wait for
+	// those users.
 	var trustDeps map[string][]pulumi.Resource
+	management := 1 // tasks before the accounts: the management account's
 	if l.ClosedTrust() {
 		people, err := registerManagement(ctx, l, p.docs, d)
 		if err != nil {
 			return err
 		}
 		trustDeps = trustDependencies(l, people)
+		management = 0
 	}
 	createdAccounts := make([]*components.Account, len(accounts))
 	createdSets := make([]*components.RoleStackSet, len(p.stackSets))
-	err = inParallel(1+len(accounts)+len(p.stackSets), func(i int) error {
-		if i == 0 {
-			if l.ClosedTrust() {
-				return nil // registered above
-			}
+	err = inParallel(management+len(accounts)+len(p.stackSets), func(i int) error {
+		if i < management {
 			_, err := registerManagement(ctx, l, p.docs, d)
 			return err
 		}
-		if i <= len(accounts) {
-			a := accounts[i-1]
+		i -= management
+		if i < len(accounts) {
+			a := accounts[i]
 			acct, err := components.NewAccount(ctx, a.Name, &components.AccountArgs{
 				Account:        a,
 				Trust:          p.docs.Trust,
@@ -112,10 +112,10 @@ func Run(ctx *pulumi.Context) error {
 				Handover:       l.StackSets(),
 				TrustDependsOn: trustDeps,
 			}, components.Renamed(a.Aliases)...)
-			createdAccounts[i-1] = acct
+			createdAccounts[i] = acct
 			return err
 		}
-		j := i - 1 - len(accounts)
+		j := i - len(accounts)
 		ss := &p.stackSets[j]
 		set, err := components.NewRoleStackSet(ctx, ss.RoleName, &components.RoleStackSetArgs{
 			StackSet:          ss,

@@ -7,7 +7,9 @@ package synthetic
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand"
+	"slices"
 	"strings"
 
 	"iam-layout/layout"
@@ -200,10 +202,7 @@ func pick(rng *rand.Rand, items []string) []string {
 func RandomMembers(rng *rand.Rand) *layout.Spec {
 	s := Random(rng)
 	s.Security.Trust = layout.TrustMembers
-	groups := make([]string, 0, len(s.Groups))
-	for g := 0; g < len(s.Groups); g++ {
-		groups = append(groups, fmt.Sprintf("group-%d", g))
-	}
+	groups := slices.Sorted(maps.Keys(s.Groups))
 	if len(s.Users) == 0 {
 		s.Users["user-0"] = layout.UserSpec{Groups: []string{groups[0]}, Create: true}
 	}
@@ -230,8 +229,7 @@ func RandomMembers(rng *rand.Rand) *layout.Spec {
 			granted[role] = true
 		}
 	}
-	for r := 0; r < len(s.Roles); r++ {
-		name := fmt.Sprintf("Role%d", r)
+	for _, name := range slices.Sorted(maps.Keys(s.Roles)) {
 		if !granted[name] && len(s.Roles[name].TrustedAccounts) == 0 {
 			g := s.Groups[groups[0]]
 			g.Roles = append(g.Roles, name)
