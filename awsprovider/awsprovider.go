@@ -36,30 +36,6 @@ import (
 	"iam-layout/awssettings"
 )
 
-// Namespace is the config namespace of the AWS provider: keys are
-// "aws:<key>".
-const Namespace = awssettings.Namespace
-
-// The `aws:` keys carried over.
-const (
-	KeyRegion                    = awssettings.KeyRegion
-	KeyProfile                   = awssettings.KeyProfile
-	KeySharedConfigFiles         = awssettings.KeySharedConfigFiles
-	KeySharedCredentialsFiles    = awssettings.KeySharedCredentialsFiles
-	KeyAccessKey                 = awssettings.KeyAccessKey
-	KeySecretKey                 = awssettings.KeySecretKey
-	KeyToken                     = awssettings.KeyToken
-	KeyEndpoints                 = awssettings.KeyEndpoints
-	KeyStsRegion                 = awssettings.KeyStsRegion
-	KeySkipCredentialsValidation = awssettings.KeySkipCredentialsValidation
-	KeySkipMetadataAPICheck      = awssettings.KeySkipMetadataAPICheck
-	KeySkipRegionValidation      = awssettings.KeySkipRegionValidation
-	KeySkipRequestingAccountID   = awssettings.KeySkipRequestingAccountID
-	KeyS3UsePathStyle            = awssettings.KeyS3UsePathStyle
-	KeyInsecure                  = awssettings.KeyInsecure
-	KeyMaxRetries                = awssettings.KeyMaxRetries
-)
-
 // Settings are a stack's own AWS provider settings. Zero values and nil
 // pointers mean "not set".
 type Settings struct {
@@ -93,7 +69,7 @@ type Error = awssettings.Error
 // endpoint would send calls somewhere the stack did not mean. The parsing
 // is package awssettings', which the offline audit command shares.
 func Read(ctx *pulumi.Context) (Settings, error) {
-	c := config.New(ctx, Namespace)
+	c := config.New(ctx, awssettings.Namespace)
 	plain, err := awssettings.Parse(c.Get)
 	s := Settings{
 		Region:                    plain.Region,
@@ -114,13 +90,13 @@ func Read(ctx *pulumi.Context) (Settings, error) {
 	// set, since an empty key would override the provider's own credential
 	// chain.
 	if plain.AccessKey != "" {
-		s.AccessKey = c.GetSecret(KeyAccessKey)
+		s.AccessKey = c.GetSecret(awssettings.KeyAccessKey)
 	}
 	if plain.SecretKey != "" {
-		s.SecretKey = c.GetSecret(KeySecretKey)
+		s.SecretKey = c.GetSecret(awssettings.KeySecretKey)
 	}
 	if plain.Token != "" {
-		s.Token = c.GetSecret(KeyToken)
+		s.Token = c.GetSecret(awssettings.KeyToken)
 	}
 	return s, err
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"iam-layout/awsprovider"
+	"iam-layout/awssettings"
 	"iam-layout/contract"
 	"iam-layout/layout"
 	"iam-layout/profiles"
@@ -28,7 +28,7 @@ const perUserOutputWarning = 4 << 20
 func renderProfiles(ctx *pulumi.Context, l *layout.Layout) func() *profiles.Rendered {
 	// The stack's region is the profiles' last fallback, as it is the
 	// providers' (see readAWSSettings).
-	region := config.New(ctx, awsprovider.Namespace).Get(awsprovider.KeyRegion)
+	region := config.New(ctx, awssettings.Namespace).Get(awssettings.KeyRegion)
 	done := make(chan *profiles.Rendered, 1)
 	go func() {
 		if l.Profiles.PerUserOutputs {

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"iam-layout/awsprovider"
+	"iam-layout/awssettings"
 	"iam-layout/components"
 	"iam-layout/layout"
 )
@@ -23,7 +24,7 @@ func readAWSSettings(ctx *pulumi.Context, problems *layout.Problems) components.
 			problems.Addf(p.Key, "%s", p.Message)
 		}
 	case err != nil:
-		problems.Addf(awsprovider.Namespace+":", "%v", err)
+		problems.Addf(awssettings.Namespace+":", "%v", err)
 	}
 	return components.ProviderSettings{Settings: s}
 }

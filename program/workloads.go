@@ -4,7 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"iam-layout/awsprovider"
+	"iam-layout/awssettings"
 	"iam-layout/components"
 	"iam-layout/contract"
 	"iam-layout/layout"
@@ -64,7 +64,7 @@ func exportWorkloads(ctx *pulumi.Context, l *layout.Layout) {
 	if len(l.Workloads) == 0 {
 		return
 	}
-	region := config.New(ctx, awsprovider.Namespace).Get(awsprovider.KeyRegion)
+	region := config.New(ctx, awssettings.Namespace).Get(awssettings.KeyRegion)
 	out := pulumi.Map{}
 	for name, byAccount := range profiles.Workloads(l, region) {
 		m := pulumi.Map{}

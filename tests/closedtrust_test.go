@@ -3,10 +3,8 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math/rand"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -310,20 +308,14 @@ func TestMovingALiveStackToClosedTrustUpdatesTrustsInPlace(t *testing.T) {
 			t.Parallel()
 			before, _ := runClosed(t, mutate(t, withTrust(layout.TrustAccount, delivery)))
 			after, _ := runClosed(t, mutate(t, withTrust(layout.TrustMembers, delivery)))
-			index := func(r *result) map[string]recorded {
-				out := map[string]recorded{}
-				for _, rec := range r.Resources {
-					out[rec.URN] = rec
-				}
-				return out
-			}
-			a, b := index(before), index(after)
-			if got, want := slices.Sorted(maps.Keys(b)), slices.Sorted(maps.Keys(a)); !reflect.DeepEqual(got, want) {
-				t.Fatalf("the move adds or removes resources:\nbefore %v\nafter  %v", want, got)
+			p := pairResults(before, after)
+			if len(p.added) > 0 || len(p.dropped) > 0 {
+				t.Fatalf("the move adds or removes resources:\nadded   %v\ndropped %v", p.added, p.dropped)
 			}
 			changed := 0
-			for urn, old := range a {
-				updated := b[urn]
+			for _, b := range p.both {
+				old, updated := b[0], b[1]
+				urn := old.URN
 				for key, v := range old.Inputs {
 					if reflect.DeepEqual(v, updated.Inputs[key]) {
 						continue

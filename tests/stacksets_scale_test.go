@@ -79,12 +79,17 @@ type pairing struct {
 
 // pairUp matches the resources of two deployments by URN.
 func pairUp(before, after *deployment) pairing {
+	return pairResults(before.res, after.res)
+}
+
+// pairResults matches the resources of two runs by URN.
+func pairResults(before, after *result) pairing {
 	var p pairing
 	old := map[string]recorded{}
-	for _, r := range before.res.Resources {
+	for _, r := range before.Resources {
 		old[r.URN] = r
 	}
-	for _, r := range after.res.Resources {
+	for _, r := range after.Resources {
 		prev, ok := old[r.URN]
 		delete(old, r.URN)
 		if !ok {
